@@ -1,0 +1,226 @@
+/*
+** error.c — located diagnostics and error unwinding.
+**
+** Every error a user sees has the same shape, whether the parser, the
+** compiler or the VM found it:
+**
+**   model.kader:3:9: runtime error: cannot add h/week and €
+**       3 | let x = 3 h/week + € 5
+**         |         ^^^^^^^^^^^^^^
+**     at per_week (model.kader:7:3)
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+
+typedef struct Buf { char *s; size_t len, cap; } Buf;
+
+static void buf_add(Buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = (b->len + n + 1) * 2;
+    char *p = realloc(b->s, cap);
+    if (!p) return; /* a diagnostic that is cut short beats none */
+    b->s = p;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+static void buf_fmt(Buf *b, const char *fmt, ...) {
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n > 0) buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+void kd_line_col(const char *src, size_t len, uint32_t off, uint32_t *line,
+                 uint32_t *col) {
+  uint32_t l = 1, c = 1;
+  if (off > len) off = (uint32_t)len;
+  for (uint32_t i = 0; i < off; i++) {
+    if (src[i] == '\n') {
+      l++;
+      c = 1;
+    } else if (!is_continuation((unsigned char)src[i])) {
+      c++;
+    }
+  }
+  *line = l;
+  *col = c;
+}
+
+char *kd_render_diag(KaderState *K, ObjModule *m, Span span, const char *kind,
+                     const char *message) {
+  Buf b = {0};
+  bool color = K->config.color;
+  const char *red = color ? "\x1b[1;31m" : "", *reset = color ? "\x1b[0m" : "";
+  if (!m || !m->source) {
+    buf_fmt(&b, "%s%s:%s %s\n", red, kind, reset, message);
+    return b.s;
+  }
+  const char *src = m->source->chars;
+  size_t len = m->source->len;
+  uint32_t line, col;
+  kd_line_col(src, len, span.off, &line, &col);
+  buf_fmt(&b, "%s:%u:%u: %s%s:%s %s\n", m->path->chars, line, col, red, kind,
+          reset, message);
+  /* the source line, and a caret under the span */
+  size_t start = span.off > len ? len : span.off;
+  while (start > 0 && src[start - 1] != '\n') start--;
+  size_t end = start;
+  while (end < len && src[end] != '\n') end++;
+  if (end > start && src[end - 1] == '\r') end--;
+  char gutter[32];
+  int gw = snprintf(gutter, sizeof gutter, "%5u | ", line);
+  buf_add(&b, gutter, (size_t)gw);
+  buf_add(&b, src + start, end - start);
+  buf_add(&b, "\n", 1);
+  for (int i = 0; i < gw - 2; i++) buf_add(&b, " ", 1);
+  buf_add(&b, "| ", 2);
+  size_t off = span.off > len ? len : span.off;
+  for (size_t i = start; i < off; i++) {
+    if (is_continuation((unsigned char)src[i])) continue;
+    buf_add(&b, src[i] == '\t' ? "\t" : " ", 1);
+  }
+  buf_add(&b, red, strlen(red));
+  size_t stop = off + span.len;
+  if (stop > end) stop = end;
+  int carets = 0;
+  for (size_t i = off; i < stop; i++)
+    if (!is_continuation((unsigned char)src[i])) {
+      buf_add(&b, "^", 1);
+      carets++;
+    }
+  if (carets == 0) buf_add(&b, "^", 1);
+  buf_add(&b, reset, strlen(reset));
+  buf_add(&b, "\n", 1);
+  return b.s;
+}
+
+static Span frame_span(CallFrame *f) {
+  Chunk *c = &f->closure->fn->chunk;
+  size_t at = (size_t)(f->ip - c->code);
+  if (at > 0) at--;
+  if (at >= c->count) return (Span){0, 0};
+  return c->spans[at];
+}
+
+_Noreturn static void throw(KaderState *K, KaderResult status) {
+  if (!K->err_jmp) {
+    /* No protected call: a host called into the VM without kd_protect. */
+    fprintf(stderr, "kader: unprotected error: %s\n",
+            K->last_error ? K->last_error : "?");
+    abort();
+  }
+  K->err_jmp->status = (int)status;
+  longjmp(K->err_jmp->buf, 1);
+}
+
+_Noreturn void kd_rethrow(KaderState *K, KaderResult status) {
+  throw(K, status);
+}
+
+static void set_last_error(KaderState *K, char *msg) {
+  free(K->last_error);
+  K->last_error = msg;
+}
+
+_Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
+  char message[1024];
+  vsnprintf(message, sizeof message, fmt, ap);
+  if (K->frame_count == 0) {
+    set_last_error(K, kd_render_diag(K, NULL, (Span){0, 0}, "runtime error",
+                                     message));
+    K->error_is_syntax = false;
+    throw(K, KADER_RUNTIME_ERROR);
+  }
+  CallFrame *top = &K->frames[K->frame_count - 1];
+  char *text = kd_render_diag(K, top->closure->fn->module, frame_span(top),
+                              "runtime error", message);
+  Buf b = {text, text ? strlen(text) : 0, text ? strlen(text) + 1 : 0};
+  /* the Kader functions that were running, innermost first; a run of
+  ** identical lines (deep recursion) is shown once with a count */
+  char prev[600] = "";
+  int repeats = 0;
+  for (int i = K->frame_count - 1; i >= 0; i--) {
+    CallFrame *f = &K->frames[i];
+    ObjFunction *fn = f->closure->fn;
+    if (i == K->frame_count - 1 && !fn->name) break; /* top level only */
+    uint32_t line, col;
+    kd_line_col(fn->module->source->chars, fn->module->source->len,
+                frame_span(f).off, &line, &col);
+    char entry[600];
+    snprintf(entry, sizeof entry, "    at %s (%s:%u:%u)\n",
+             fn->name ? fn->name->chars : "top level", fn->module->path->chars,
+             line, col);
+    if (strcmp(entry, prev) == 0) {
+      repeats++;
+      continue;
+    }
+    if (repeats) buf_fmt(&b, "    ... the line above %d more time%s\n", repeats,
+                         repeats == 1 ? "" : "s");
+    repeats = 0;
+    buf_add(&b, entry, strlen(entry));
+    memcpy(prev, entry, sizeof prev);
+  }
+  if (repeats) buf_fmt(&b, "    ... the line above %d more time%s\n", repeats,
+                       repeats == 1 ? "" : "s");
+  set_last_error(K, b.s);
+  K->error_is_syntax = false;
+  throw(K, KADER_RUNTIME_ERROR);
+}
+
+_Noreturn void kd_error(KaderState *K, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  kd_verror(K, fmt, ap);
+}
+
+_Noreturn void kd_error_at(KaderState *K, ObjModule *m, Span span, bool syntax,
+                           const char *fmt, ...) {
+  char message[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(message, sizeof message, fmt, ap);
+  va_end(ap);
+  set_last_error(K, kd_render_diag(K, m, span,
+                                   syntax ? "error" : "runtime error", message));
+  K->error_is_syntax = syntax;
+  throw(K, syntax ? KADER_SYNTAX_ERROR : KADER_RUNTIME_ERROR);
+}
+
+void kd_close_upvalues(KaderState *K, Value *last);
+
+KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
+                       void *ud) {
+  size_t sp = (size_t)(K->sp - K->stack);
+  int frames = K->frame_count, roots = K->root_count;
+  int depth = K->native_depth;
+  Compiler *compiler = K->compiler;
+  uint32_t loading = K->loading ? K->loading->count : 0;
+  KdJmp jmp;
+  jmp.prev = K->err_jmp;
+  jmp.status = KADER_OK;
+  K->err_jmp = &jmp;
+  if (setjmp(jmp.buf) == 0) {
+    fn(K, ud);
+  } else {
+    kd_close_upvalues(K, K->stack + sp);
+    K->sp = K->stack + sp;
+    K->frame_count = frames;
+    K->root_count = roots;
+    K->native_depth = depth;
+    K->compiler = compiler;
+    if (K->loading && K->loading->count > loading) K->loading->count = loading;
+  }
+  K->err_jmp = jmp.prev;
+  return (KaderResult)jmp.status;
+}

@@ -1,0 +1,247 @@
+/*
+** gc.c — memory accounting and a precise mark-and-sweep collector.
+**
+** Every allocation goes through kd_realloc, which counts bytes and collects
+** when the count passes a threshold (or on every allocation in stress mode,
+** KADER_GC_STRESS=1, which flushes out values that were not kept reachable).
+** Allocation failure raises "out of memory" instead of returning NULL.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "state.h"
+
+#define GC_HEAP_GROW 2
+#define GC_FIRST (1024 * 1024)
+
+void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size) {
+  K->bytes_allocated += new_size;
+  K->bytes_allocated -= old_size;
+  if (new_size > old_size && !K->gc_running) {
+    if (K->config.gc_stress || K->bytes_allocated > K->next_gc) kd_collect(K);
+  }
+  if (new_size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  void *p = realloc(ptr, new_size);
+  if (!p) {
+    K->bytes_allocated -= new_size;
+    K->bytes_allocated += old_size;
+    kd_error(K, "out of memory");
+  }
+  return p;
+}
+
+Obj *kd_alloc_obj(KaderState *K, size_t size, ObjTag type) {
+  Obj *o = kd_realloc(K, NULL, 0, size);
+  o->type = (uint8_t)type;
+  o->marked = 0;
+  o->next = K->objects;
+  K->objects = o;
+  return o;
+}
+
+void kd_mark_obj(KaderState *K, Obj *o) {
+  if (!o || o->marked) return;
+  o->marked = 1;
+  if (o->type == O_STRING) return; /* no children */
+  if (K->gray_count == K->gray_cap) {
+    size_t cap = KD_GROW(K->gray_cap);
+    /* plain realloc: the collector must not recurse into itself */
+    Obj **g = realloc(K->gray, sizeof(Obj *) * cap);
+    if (!g) abort(); /* cannot report an error from inside the collector */
+    K->gray = g;
+    K->gray_cap = cap;
+  }
+  K->gray[K->gray_count++] = o;
+}
+
+void kd_mark_value(KaderState *K, Value v) {
+  if (v.type == V_OBJ) kd_mark_obj(K, v.as.o);
+}
+
+static void mark_chunk(KaderState *K, Chunk *c) {
+  for (uint32_t i = 0; i < c->const_count; i++) kd_mark_value(K, c->consts[i]);
+}
+
+static void blacken(KaderState *K, Obj *o) {
+  switch ((ObjTag)o->type) {
+    case O_STRING: break;
+    case O_LIST: {
+      ObjList *l = (ObjList *)o;
+      for (uint32_t i = 0; i < l->count; i++) kd_mark_value(K, l->items[i]);
+      break;
+    }
+    case O_RECORD: {
+      ObjRecord *r = (ObjRecord *)o;
+      for (uint32_t i = 0; i < r->count; i++) {
+        kd_mark_obj(K, (Obj *)r->keys[i]);
+        kd_mark_value(K, r->values[i]);
+      }
+      kd_mark_obj(K, (Obj *)r->kind);
+      kd_mark_obj(K, (Obj *)r->id);
+      kd_mark_obj(K, (Obj *)r->label);
+      kd_mark_obj(K, (Obj *)r->file);
+      break;
+    }
+    case O_RANGE: break;
+    case O_FUNCTION: {
+      ObjFunction *f = (ObjFunction *)o;
+      kd_mark_obj(K, (Obj *)f->name);
+      kd_mark_obj(K, (Obj *)f->doc);
+      kd_mark_obj(K, (Obj *)f->module);
+      mark_chunk(K, &f->chunk);
+      break;
+    }
+    case O_CLOSURE: {
+      ObjClosure *c = (ObjClosure *)o;
+      kd_mark_obj(K, (Obj *)c->fn);
+      for (int i = 0; i < c->upvalue_count; i++)
+        kd_mark_obj(K, (Obj *)c->upvalues[i]);
+      break;
+    }
+    case O_UPVALUE: kd_mark_value(K, ((ObjUpvalue *)o)->closed); break;
+    case O_NATIVE: {
+      ObjNative *n = (ObjNative *)o;
+      kd_mark_obj(K, (Obj *)n->name);
+      kd_mark_obj(K, (Obj *)n->doc);
+      break;
+    }
+    case O_KIND: {
+      ObjKind *k = (ObjKind *)o;
+      kd_mark_obj(K, (Obj *)k->name);
+      kd_mark_obj(K, (Obj *)k->label);
+      kd_mark_obj(K, (Obj *)k->doc);
+      for (uint32_t i = 0; i < k->field_count; i++) {
+        kd_mark_obj(K, (Obj *)k->fields[i].name);
+        kd_mark_obj(K, (Obj *)k->fields[i].type);
+        kd_mark_value(K, k->fields[i].default_value);
+        kd_mark_obj(K, (Obj *)k->fields[i].doc);
+      }
+      break;
+    }
+    case O_TYPE: {
+      ObjType *t = (ObjType *)o;
+      kd_mark_obj(K, (Obj *)t->kind);
+      kd_mark_value(K, t->a);
+      kd_mark_value(K, t->b);
+      break;
+    }
+    case O_MODULE: {
+      ObjModule *m = (ObjModule *)o;
+      kd_mark_obj(K, (Obj *)m->path);
+      kd_mark_obj(K, (Obj *)m->source);
+      kd_mark_obj(K, (Obj *)m->dir);
+      break;
+    }
+  }
+}
+
+static void free_obj(KaderState *K, Obj *o) {
+  switch ((ObjTag)o->type) {
+    case O_STRING:
+      kd_realloc(K, o, sizeof(ObjString) + ((ObjString *)o)->len + 1, 0);
+      return;
+    case O_LIST: {
+      ObjList *l = (ObjList *)o;
+      KD_FREE_ARRAY(K, Value, l->items, l->cap);
+      break;
+    }
+    case O_RECORD: {
+      ObjRecord *r = (ObjRecord *)o;
+      KD_FREE_ARRAY(K, ObjString *, r->keys, r->cap);
+      KD_FREE_ARRAY(K, Value, r->values, r->cap);
+      break;
+    }
+    case O_FUNCTION: {
+      Chunk *c = &((ObjFunction *)o)->chunk;
+      kd_realloc(K, c->code, c->cap, 0);
+      KD_FREE_ARRAY(K, Span, c->spans, c->cap);
+      KD_FREE_ARRAY(K, Value, c->consts, c->const_cap);
+      break;
+    }
+    case O_CLOSURE:
+      kd_realloc(K, o, sizeof(ObjClosure) + sizeof(ObjUpvalue *) *
+                 ((ObjClosure *)o)->upvalue_count, 0);
+      return;
+    case O_KIND: {
+      ObjKind *k = (ObjKind *)o;
+      KD_FREE_ARRAY(K, KindFieldSpec, k->fields, k->field_count);
+      break;
+    }
+    default: break;
+  }
+  size_t size = 0;
+  switch ((ObjTag)o->type) {
+    case O_LIST: size = sizeof(ObjList); break;
+    case O_RECORD: size = sizeof(ObjRecord); break;
+    case O_RANGE: size = sizeof(ObjRange); break;
+    case O_FUNCTION: size = sizeof(ObjFunction); break;
+    case O_UPVALUE: size = sizeof(ObjUpvalue); break;
+    case O_NATIVE: size = sizeof(ObjNative); break;
+    case O_KIND: size = sizeof(ObjKind); break;
+    case O_TYPE: size = sizeof(ObjType); break;
+    case O_MODULE: size = sizeof(ObjModule); break;
+    default: break;
+  }
+  kd_realloc(K, o, size, 0);
+}
+
+static void mark_roots(KaderState *K) {
+  for (Value *v = K->stack; v < K->sp; v++) kd_mark_value(K, *v);
+  for (int i = 0; i < K->frame_count; i++)
+    kd_mark_obj(K, (Obj *)K->frames[i].closure);
+  for (ObjUpvalue *u = K->open_upvalues; u; u = u->next)
+    kd_mark_obj(K, (Obj *)u);
+  for (uint32_t i = 0; i < K->global_count; i++) {
+    kd_mark_obj(K, (Obj *)K->global_names[i]);
+    kd_mark_value(K, K->globals[i]);
+  }
+  for (int i = 0; i < K->root_count; i++) kd_mark_value(K, K->roots[i]);
+  kd_mark_obj(K, (Obj *)K->module_paths);
+  kd_mark_obj(K, (Obj *)K->module_objs);
+  kd_mark_obj(K, (Obj *)K->loading);
+  kd_mark_obj(K, (Obj *)K->args);
+  kd_mark_value(K, K->last_result);
+  ObjString *fixed[] = {K->s_lo, K->s_hi, K->s_mid, K->s_id, K->s_label,
+                        K->s_kind};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    kd_mark_obj(K, (Obj *)fixed[i]);
+  compiler_mark_roots(K);
+}
+
+void kd_collect(KaderState *K) {
+  K->gc_running = true;
+  mark_roots(K);
+  while (K->gray_count > 0) blacken(K, K->gray[--K->gray_count]);
+  strset_remove_white(&K->strings);
+  Obj **link = &K->objects;
+  while (*link) {
+    Obj *o = *link;
+    if (o->marked) {
+      o->marked = 0;
+      link = &o->next;
+    } else {
+      *link = o->next;
+      free_obj(K, o);
+    }
+  }
+  K->next_gc = K->bytes_allocated * GC_HEAP_GROW;
+  if (K->next_gc < GC_FIRST) K->next_gc = GC_FIRST;
+  K->gc_running = false;
+}
+
+void kd_free_objects(KaderState *K) {
+  K->gc_running = true;
+  Obj *o = K->objects;
+  while (o) {
+    Obj *next = o->next;
+    free_obj(K, o);
+    o = next;
+  }
+  K->objects = NULL;
+  free(K->gray);
+  K->gray = NULL;
+}

@@ -1,0 +1,136 @@
+/*
+** main.c — the `kader` command: a thin host over the public API (kader.h).
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kader.h"
+
+static const char *usage =
+    "usage: kader [options] FILE [ARGS...]   run a model or script\n"
+    "       kader [options] run FILE [ARGS...]\n"
+    "       kader [options] -e CODE          run CODE\n"
+    "       kader [options] -                read the program from stdin\n"
+    "       kader                            interactive (on a terminal)\n"
+    "options:\n"
+    "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
+    "  --version        print the version and the language version\n"
+    "  --help           this text\n";
+
+static char *read_stdin(size_t *len) {
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, stdin);
+    if (n < cap) break;
+    char *bigger = realloc(buf, cap * 2);
+    if (!bigger) free(buf);
+    buf = bigger;
+    cap *= 2;
+  }
+  *len = n;
+  return buf;
+}
+
+/* A plain line REPL; the readline one is a later issue. */
+static int repl(KaderState *K) {
+  char line[4096];
+  char *entry = NULL;
+  size_t len = 0;
+  for (;;) {
+    fputs(len ? "... " : "> ", stdout);
+    fflush(stdout);
+    if (!fgets(line, sizeof line, stdin)) break;
+    size_t n = strlen(line);
+    if (len && n <= 1) { /* an empty line cancels an unfinished entry */
+      len = 0;
+      continue;
+    }
+    char *bigger = realloc(entry, len + n + 1);
+    if (!bigger) break;
+    entry = bigger;
+    memcpy(entry + len, line, n + 1);
+    len += n;
+    if (kader_is_incomplete(K, entry, len)) continue;
+    kader_eval_line(K, "<repl>", entry, len);
+    len = 0;
+  }
+  free(entry);
+  fputs("\n", stdout);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  KaderConfig config;
+  kader_config_init(&config);
+  config.color = isatty(2) && !getenv("NO_COLOR");
+  const char *code = NULL, *file = NULL;
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    } else if (strcmp(a, "--version") == 0) {
+      printf("kader %s (language %s)\n", KADER_VERSION, KADER_LANGUAGE_VERSION);
+      return 0;
+    } else if (strcmp(a, "--locale") == 0 || strncmp(a, "--locale=", 9) == 0) {
+      const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+      if (!v || (strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)) {
+        fprintf(stderr, "kader: --locale takes nl or en\n%s", usage);
+        return 2;
+      }
+      config.locale = v;
+    } else if (strcmp(a, "-e") == 0) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "kader: -e needs code\n%s", usage);
+        return 2;
+      }
+      code = argv[++i];
+      i++;
+      break;
+    } else if (strcmp(a, "run") == 0 && !file) {
+      continue;
+    } else if (a[0] == '-' && a[1] != '\0') {
+      fprintf(stderr, "kader: unknown option %s\n%s", a, usage);
+      return 2;
+    } else {
+      file = a;
+      i++;
+      break;
+    }
+  }
+  bool interactive = !code && !file && isatty(0);
+  config.repl = interactive;
+  KaderState *K = kader_new(&config);
+  if (!K) {
+    fprintf(stderr, "kader: could not start (out of memory)\n");
+    return 1;
+  }
+  kader_set_args(K, argc - i, (const char *const *)argv + i);
+  int status;
+  if (code) {
+    status = kader_run_string(K, "<-e>", code, strlen(code));
+  } else if (file && strcmp(file, "-") != 0) {
+    status = kader_run_file(K, file);
+  } else if (interactive) {
+    status = repl(K);
+  } else {
+    size_t len;
+    char *src = read_stdin(&len);
+    if (!src) {
+      fprintf(stderr, "kader: out of memory reading stdin\n");
+      kader_free(K);
+      return 1;
+    }
+    status = kader_run_string(K, "<stdin>", src, len);
+    free(src);
+  }
+  fflush(stdout);
+  kader_free(K);
+  return status;
+}

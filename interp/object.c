@@ -1,0 +1,231 @@
+/*
+** object.c — constructors for heap objects.
+**
+** Strings are interned (one object per distinct text), so record keys and
+** global names compare by pointer.
+*/
+#include <string.h>
+
+#include "state.h"
+
+uint32_t hash_bytes(const char *s, size_t len) {
+  uint32_t h = 2166136261u; /* FNV-1a */
+  for (size_t i = 0; i < len; i++) {
+    h ^= (uint8_t)s[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+ObjString *str_new(KaderState *K, const char *s, size_t len) {
+  uint32_t hash = hash_bytes(s, len);
+  ObjString *found = strset_find(&K->strings, s, len, hash);
+  if (found) return found;
+  ObjString *str =
+      (ObjString *)kd_alloc_obj(K, sizeof(ObjString) + len + 1, O_STRING);
+  str->hash = hash;
+  str->len = (uint32_t)len;
+  memcpy(str->chars, s, len);
+  str->chars[len] = '\0';
+  kd_push_root(K, OBJ_VAL(str));
+  strset_add(K, &K->strings, str);
+  kd_pop_root(K);
+  return str;
+}
+
+ObjString *str_cstr(KaderState *K, const char *s) {
+  return str_new(K, s, strlen(s));
+}
+
+ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b) {
+  size_t len = (size_t)a->len + b->len;
+  if (len > 0x7fffffffu) kd_error(K, "string too long");
+  char *buf = kd_realloc(K, NULL, 0, len + 1);
+  memcpy(buf, a->chars, a->len);
+  memcpy(buf + a->len, b->chars, b->len);
+  /* str_new may collect; a and b are not needed any more */
+  ObjString *s = str_new(K, buf, len);
+  kd_realloc(K, buf, len + 1, 0);
+  return s;
+}
+
+ObjList *list_new(KaderState *K, uint32_t cap) {
+  ObjList *l = (ObjList *)kd_alloc_obj(K, sizeof(ObjList), O_LIST);
+  l->items = NULL;
+  l->count = l->cap = 0;
+  if (cap > 0) {
+    kd_push_root(K, OBJ_VAL(l));
+    l->items = KD_ALLOC(K, Value, cap);
+    l->cap = cap;
+    kd_pop_root(K);
+  }
+  return l;
+}
+
+void list_push(KaderState *K, ObjList *l, Value v) {
+  if (l->count == l->cap) {
+    uint32_t cap = KD_GROW(l->cap);
+    kd_push_root(K, v);
+    l->items = kd_realloc(K, l->items, sizeof(Value) * l->cap,
+                          sizeof(Value) * cap);
+    kd_pop_root(K);
+    l->cap = cap;
+  }
+  l->items[l->count++] = v;
+}
+
+ObjRecord *record_new(KaderState *K) {
+  ObjRecord *r = (ObjRecord *)kd_alloc_obj(K, sizeof(ObjRecord), O_RECORD);
+  r->keys = NULL;
+  r->values = NULL;
+  r->count = r->cap = 0;
+  r->kind = NULL;
+  r->id = r->label = r->file = NULL;
+  r->line = r->col = 0;
+  return r;
+}
+
+int record_find(ObjRecord *r, ObjString *key) {
+  for (uint32_t i = 0; i < r->count; i++)
+    if (r->keys[i] == key) return (int)i;
+  return -1;
+}
+
+void record_set(KaderState *K, ObjRecord *r, ObjString *key, Value v) {
+  int i = record_find(r, key);
+  if (i >= 0) {
+    r->values[i] = v;
+    return;
+  }
+  if (r->count == r->cap) {
+    uint32_t cap = KD_GROW(r->cap);
+    kd_push_root(K, v);
+    kd_push_root(K, OBJ_VAL(key));
+    r->keys = kd_realloc(K, r->keys, sizeof(ObjString *) * r->cap,
+                         sizeof(ObjString *) * cap);
+    r->values = kd_realloc(K, r->values, sizeof(Value) * r->cap,
+                           sizeof(Value) * cap);
+    kd_pop_root(K);
+    kd_pop_root(K);
+    r->cap = cap;
+  }
+  r->keys[r->count] = key;
+  r->values[r->count] = v;
+  r->count++;
+}
+
+ObjRange *range_new(KaderState *K, double lo, double hi, UnitId unit) {
+  ObjRange *r = (ObjRange *)kd_alloc_obj(K, sizeof(ObjRange), O_RANGE);
+  r->lo = lo;
+  r->hi = hi;
+  r->unit = unit;
+  return r;
+}
+
+ObjFunction *function_new(KaderState *K, ObjModule *m) {
+  ObjFunction *f =
+      (ObjFunction *)kd_alloc_obj(K, sizeof(ObjFunction), O_FUNCTION);
+  f->arity = 0;
+  f->upvalue_count = 0;
+  f->max_slots = 1;
+  memset(&f->chunk, 0, sizeof f->chunk);
+  f->name = NULL;
+  f->doc = NULL;
+  f->module = m;
+  return f;
+}
+
+ObjClosure *closure_new(KaderState *K, ObjFunction *fn) {
+  size_t size = sizeof(ObjClosure) + sizeof(ObjUpvalue *) * fn->upvalue_count;
+  ObjClosure *c = (ObjClosure *)kd_alloc_obj(K, size, O_CLOSURE);
+  c->fn = fn;
+  c->upvalue_count = fn->upvalue_count;
+  for (int i = 0; i < fn->upvalue_count; i++) c->upvalues[i] = NULL;
+  return c;
+}
+
+ObjUpvalue *upvalue_new(KaderState *K, Value *slot) {
+  ObjUpvalue *u = (ObjUpvalue *)kd_alloc_obj(K, sizeof(ObjUpvalue), O_UPVALUE);
+  u->location = slot;
+  u->closed = NIL_VAL;
+  u->next = NULL;
+  return u;
+}
+
+ObjNative *native_new(KaderState *K, NativeFn fn, ObjString *name, int min,
+                      int max) {
+  ObjNative *n = (ObjNative *)kd_alloc_obj(K, sizeof(ObjNative), O_NATIVE);
+  n->fn = fn;
+  n->name = name;
+  n->min_args = min;
+  n->max_args = max;
+  n->doc = NULL;
+  return n;
+}
+
+ObjKind *kind_new(KaderState *K, ObjString *name) {
+  ObjKind *k = (ObjKind *)kd_alloc_obj(K, sizeof(ObjKind), O_KIND);
+  k->name = name;
+  k->label = NULL;
+  k->doc = NULL;
+  k->fields = NULL;
+  k->field_count = 0;
+  return k;
+}
+
+ObjType *type_new(KaderState *K, TypeTag tag) {
+  ObjType *t = (ObjType *)kd_alloc_obj(K, sizeof(ObjType), O_TYPE);
+  t->tag = tag;
+  t->unit = UNIT_NONE;
+  t->kind = NULL;
+  t->a = t->b = NIL_VAL;
+  return t;
+}
+
+ObjModule *module_new(KaderState *K, ObjString *path, ObjString *source) {
+  ObjModule *m = (ObjModule *)kd_alloc_obj(K, sizeof(ObjModule), O_MODULE);
+  m->path = path;
+  m->source = source;
+  m->dir = NULL;
+  m->embedded = false;
+  return m;
+}
+
+void chunk_write(KaderState *K, Chunk *c, uint8_t byte, Span span) {
+  if (c->count == c->cap) {
+    uint32_t cap = KD_GROW(c->cap);
+    c->code = kd_realloc(K, c->code, c->cap, cap);
+    c->spans = kd_realloc(K, c->spans, sizeof(Span) * c->cap,
+                          sizeof(Span) * cap);
+    c->cap = cap;
+  }
+  c->code[c->count] = byte;
+  c->spans[c->count] = span;
+  c->count++;
+}
+
+bool values_equal(Value a, Value b) {
+  if (a.type != b.type) return false;
+  switch (a.type) {
+    case V_NIL: case V_UNDEF: return true;
+    case V_BOOL: return a.as.b == b.as.b;
+    case V_NUM: return a.as.n == b.as.n && (a.as.n != 0 || 1 / a.as.n == 1 / b.as.n);
+    case V_QTY: return a.unit == b.unit && a.as.n == b.as.n;
+    default: return a.as.o == b.as.o;
+  }
+}
+
+int chunk_add_const(KaderState *K, Chunk *c, Value v) {
+  for (uint32_t i = 0; i < c->const_count; i++)
+    if (values_equal(c->consts[i], v)) return (int)i;
+  if (c->const_count == c->const_cap) {
+    uint32_t cap = KD_GROW(c->const_cap);
+    kd_push_root(K, v);
+    c->consts = kd_realloc(K, c->consts, sizeof(Value) * c->const_cap,
+                           sizeof(Value) * cap);
+    kd_pop_root(K);
+    c->const_cap = cap;
+  }
+  c->consts[c->const_count] = v;
+  return (int)c->const_count++;
+}

@@ -1,0 +1,204 @@
+/*
+** object.h — values and heap objects.
+**
+** A Value is 16 bytes: a type tag, a unit id and a payload. Plain numbers and
+** quantities are both unboxed, so `3 h/week + 1 h/week` allocates nothing and
+** arithmetic on plain numbers costs one tag check more than a raw double.
+** Everything else lives on the garbage-collected heap as an Obj.
+*/
+#ifndef KADER_OBJECT_H
+#define KADER_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "units.h"
+
+typedef enum {
+  V_NIL, V_BOOL, V_NUM, V_QTY, V_OBJ,
+  V_UNDEF /* never visible to programs: an unset global or field */
+} ValueType;
+
+typedef struct Obj Obj;
+typedef struct Value {
+  uint8_t type;
+  UnitId unit; /* V_QTY only */
+  union { double n; bool b; Obj *o; } as;
+} Value;
+
+typedef enum {
+  O_STRING, O_LIST, O_RECORD, O_RANGE, O_FUNCTION, O_CLOSURE, O_UPVALUE,
+  O_NATIVE, O_KIND, O_TYPE, O_MODULE
+} ObjTag;
+
+struct Obj { Obj *next; uint8_t type; uint8_t marked; };
+
+typedef struct ObjString {
+  Obj obj;
+  uint32_t hash;
+  uint32_t len;     /* bytes */
+  char chars[];     /* NUL-terminated */
+} ObjString;
+
+typedef struct ObjList { Obj obj; Value *items; uint32_t count, cap; } ObjList;
+
+struct ObjKind;
+/* A record: ordered key -> value. A declaration is a record with a kind. */
+typedef struct ObjRecord {
+  Obj obj;
+  ObjString **keys;
+  Value *values;
+  uint32_t count, cap;
+  struct ObjKind *kind;   /* NULL for a plain record */
+  ObjString *id, *label;  /* declarations */
+  ObjString *file;        /* where it was declared */
+  uint32_t line, col;
+} ObjRecord;
+
+/* An interval of plain numbers or of quantities in one unit. */
+typedef struct ObjRange { Obj obj; double lo, hi; UnitId unit; } ObjRange;
+
+/* Source text and name of one compiled file (or REPL line). */
+typedef struct ObjModule {
+  Obj obj;
+  ObjString *path;    /* as the user named it */
+  ObjString *source;
+  ObjString *dir;     /* for resolving imports */
+  bool embedded;      /* part of the standard library */
+} ObjModule;
+
+typedef struct Chunk {
+  uint8_t *code;
+  Span *spans;        /* one per code byte: the source of its instruction */
+  uint32_t count, cap;
+  Value *consts;
+  uint32_t const_count, const_cap;
+} Chunk;
+
+typedef struct ObjFunction {
+  Obj obj;
+  int arity;
+  int upvalue_count;
+  int max_slots;      /* stack slots the function may use */
+  Chunk chunk;
+  ObjString *name;    /* NULL for a script's top level */
+  ObjString *doc;
+  ObjModule *module;
+} ObjFunction;
+
+typedef struct ObjUpvalue {
+  Obj obj;
+  Value *location;    /* points into the stack while open */
+  Value closed;
+  struct ObjUpvalue *next;
+} ObjUpvalue;
+
+typedef struct ObjClosure {
+  Obj obj;
+  ObjFunction *fn;
+  int upvalue_count;
+  ObjUpvalue *upvalues[];
+} ObjClosure;
+
+typedef struct KaderState KaderState;
+typedef Value (*NativeFn)(KaderState *K, int argc, Value *args);
+
+typedef struct ObjNative {
+  Obj obj;
+  NativeFn fn;
+  ObjString *name;
+  int min_args, max_args; /* max -1: any number */
+  ObjString *doc;
+} ObjNative;
+
+/* Types of kind fields. */
+typedef enum {
+  TY_ANY, TY_TEXT, TY_NUMBER, TY_BOOL, TY_LIST, TY_RECORD, TY_FN, TY_RANGE,
+  TY_UNIT, TY_KIND, TY_LIST_OF, TY_ONE_OF, TY_OR
+} TypeTag;
+
+typedef struct ObjType {
+  Obj obj;
+  TypeTag tag;
+  UnitId unit;          /* TY_UNIT */
+  struct ObjKind *kind; /* TY_KIND */
+  Value a, b;           /* TY_LIST_OF: a; TY_OR: a, b; TY_ONE_OF: a (a list) */
+} ObjType;
+
+typedef struct KindFieldSpec {
+  ObjString *name;
+  ObjType *type;
+  Value default_value;  /* V_UNDEF: required */
+  ObjString *doc;
+} KindFieldSpec;
+
+typedef struct ObjKind {
+  Obj obj;
+  ObjString *name, *label, *doc;
+  KindFieldSpec *fields;
+  uint32_t field_count;
+} ObjKind;
+
+/* ---- constructors and predicates ---- */
+#define NIL_VAL ((Value){V_NIL, 0, {.n = 0}})
+#define UNDEF_VAL ((Value){V_UNDEF, 0, {.n = 0}})
+#define BOOL_VAL(x) ((Value){V_BOOL, 0, {.b = (x)}})
+#define NUM_VAL(x) ((Value){V_NUM, 0, {.n = (x)}})
+#define QTY_VAL(x, u) ((Value){V_QTY, (u), {.n = (x)}})
+#define OBJ_VAL(p) ((Value){V_OBJ, 0, {.o = (Obj *)(p)}})
+
+#define IS_NIL(v) ((v).type == V_NIL)
+#define IS_NUM(v) ((v).type == V_NUM)
+#define IS_QTY(v) ((v).type == V_QTY)
+#define IS_OBJ(v) ((v).type == V_OBJ)
+#define IS_OBJ_TYPE(v, t) ((v).type == V_OBJ && (v).as.o->type == (t))
+#define IS_STRING(v) IS_OBJ_TYPE(v, O_STRING)
+#define IS_LIST(v) IS_OBJ_TYPE(v, O_LIST)
+#define IS_RECORD(v) IS_OBJ_TYPE(v, O_RECORD)
+#define IS_RANGE(v) IS_OBJ_TYPE(v, O_RANGE)
+#define IS_KIND(v) IS_OBJ_TYPE(v, O_KIND)
+#define IS_TYPE(v) IS_OBJ_TYPE(v, O_TYPE)
+
+#define AS_STRING(v) ((ObjString *)(v).as.o)
+#define AS_LIST(v) ((ObjList *)(v).as.o)
+#define AS_RECORD(v) ((ObjRecord *)(v).as.o)
+#define AS_RANGE(v) ((ObjRange *)(v).as.o)
+#define AS_CLOSURE(v) ((ObjClosure *)(v).as.o)
+#define AS_NATIVE(v) ((ObjNative *)(v).as.o)
+#define AS_KIND(v) ((ObjKind *)(v).as.o)
+#define AS_TYPE(v) ((ObjType *)(v).as.o)
+
+static inline bool is_falsey(Value v) {
+  return v.type == V_NIL || (v.type == V_BOOL && !v.as.b);
+}
+
+/* Allocation (object.c). Every constructor may run the collector, so the
+** caller must keep the values it still needs reachable (on the VM stack or
+** with kd_push_root). */
+ObjString *str_new(KaderState *K, const char *s, size_t len); /* interned */
+ObjString *str_cstr(KaderState *K, const char *s);
+ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b);
+ObjList *list_new(KaderState *K, uint32_t cap);
+void list_push(KaderState *K, ObjList *l, Value v);
+ObjRecord *record_new(KaderState *K);
+/* Index of key, or -1. Keys are interned, so this compares pointers. */
+int record_find(ObjRecord *r, ObjString *key);
+void record_set(KaderState *K, ObjRecord *r, ObjString *key, Value v);
+ObjRange *range_new(KaderState *K, double lo, double hi, UnitId unit);
+ObjFunction *function_new(KaderState *K, ObjModule *m);
+ObjClosure *closure_new(KaderState *K, ObjFunction *fn);
+ObjUpvalue *upvalue_new(KaderState *K, Value *slot);
+ObjNative *native_new(KaderState *K, NativeFn fn, ObjString *name, int min,
+                      int max);
+ObjKind *kind_new(KaderState *K, ObjString *name);
+ObjType *type_new(KaderState *K, TypeTag tag);
+ObjModule *module_new(KaderState *K, ObjString *path, ObjString *source);
+void chunk_write(KaderState *K, Chunk *c, uint8_t byte, Span span);
+int chunk_add_const(KaderState *K, Chunk *c, Value v);
+
+uint32_t hash_bytes(const char *s, size_t len);
+bool values_equal(Value a, Value b); /* identity-ish, for constant dedup */
+
+#endif

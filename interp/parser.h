@@ -1,0 +1,25 @@
+/*
+** parser.h — source text to syntax tree (ast.h).
+**
+** The lexer and parser stop at the first error and describe it in a
+** ParseError; they never print and never exit.
+*/
+#ifndef KADER_PARSER_H
+#define KADER_PARSER_H
+
+#include "ast.h"
+
+typedef struct ParseError {
+  Span span;            /* what is wrong; len 0 means "at this point" */
+  char message[256];    /* plain words, no location: the renderer adds it */
+  int incomplete;       /* 1 when the input ended inside an open bracket,
+                           block, string or after a binary operator: a REPL
+                           asks for another line instead of reporting */
+} ParseError;
+
+/* Parses a whole program (N_PROGRAM). On error returns NULL and fills *err.
+** `src` need not be NUL-terminated. A first line starting with "#!" is a
+** comment like any other. */
+Node *kd_parse(Arena *arena, const char *src, size_t len, ParseError *err);
+
+#endif

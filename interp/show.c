@@ -1,0 +1,193 @@
+/*
+** show.c — values as people read them (print, interpolation, the REPL).
+**
+** Numbers follow the state's locale. In nl, where the comma is the decimal
+** separator, items of lists and records are separated by "; " so that
+** [0,5; 1,5] stays unambiguous.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+
+void kd_buf_add(KaderState *K, KdBuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = realloc(b->s, cap);
+    if (!p) {
+      kd_buf_free(K, b);
+      kd_error(K, "out of memory");
+    }
+    b->s = p;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+void kd_buf_free(KaderState *K, KdBuf *b) {
+  (void)K;
+  free(b->s);
+  b->s = NULL;
+  b->len = b->cap = 0;
+}
+
+static void add_str(KaderState *K, KdBuf *b, const char *s) {
+  kd_buf_add(K, b, s, strlen(s));
+}
+
+/* Runs an snprintf-style formatter into the buffer, growing as needed. */
+#define ADD_FORMATTED(K, b, call_with_buf_cap)                      \
+  do {                                                              \
+    char tmp_[160];                                                 \
+    char *buf = tmp_;                                               \
+    size_t cap = sizeof tmp_;                                       \
+    size_t need = call_with_buf_cap;                                \
+    if (need >= sizeof tmp_) {                                      \
+      buf = malloc(need + 1);                                       \
+      if (!buf) kd_error(K, "out of memory");                       \
+      cap = need + 1;                                               \
+      call_with_buf_cap;                                            \
+    }                                                               \
+    kd_buf_add(K, b, buf, need);                                    \
+    if (buf != tmp_) free(buf);                                     \
+  } while (0)
+
+static void quoted_string(KaderState *K, KdBuf *b, ObjString *s) {
+  kd_buf_add(K, b, "\"", 1);
+  for (uint32_t i = 0; i < s->len; i++) {
+    char c = s->chars[i];
+    switch (c) {
+      case '"': add_str(K, b, "\\\""); break;
+      case '\\': add_str(K, b, "\\\\"); break;
+      case '\n': add_str(K, b, "\\n"); break;
+      case '\t': add_str(K, b, "\\t"); break;
+      case '{': add_str(K, b, "\\{"); break;
+      case '}': add_str(K, b, "\\}"); break;
+      default: kd_buf_add(K, b, &c, 1);
+    }
+  }
+  kd_buf_add(K, b, "\"", 1);
+}
+
+static bool plain_key(ObjString *s) {
+  if (s->len == 0 || (s->chars[0] >= '0' && s->chars[0] <= '9')) return false;
+  for (uint32_t i = 0; i < s->len; i++) {
+    unsigned char c = (unsigned char)s->chars[i];
+    if (!(c == '_' || c >= 0x80 || (c >= 'a' && c <= 'z') ||
+          (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return false;
+  }
+  return true;
+}
+
+static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth);
+
+static void show_record(KaderState *K, KdBuf *b, ObjRecord *r, int depth) {
+  const char *sep = K->locale == LOCALE_NL ? "; " : ", ";
+  if (r->kind) {
+    add_str(K, b, r->kind->name->chars);
+    add_str(K, b, " ");
+    add_str(K, b, r->id->chars);
+    if (depth > 0) return; /* nested declarations by name only */
+    if (r->label != r->id) {
+      add_str(K, b, " ");
+      quoted_string(K, b, r->label);
+    }
+    add_str(K, b, " ");
+  }
+  add_str(K, b, "{");
+  bool first = true;
+  for (uint32_t i = 0; i < r->count; i++) {
+    if (r->values[i].type == V_UNDEF) continue;
+    if (!first) add_str(K, b, sep);
+    first = false;
+    if (plain_key(r->keys[i])) kd_buf_add(K, b, r->keys[i]->chars, r->keys[i]->len);
+    else quoted_string(K, b, r->keys[i]);
+    add_str(K, b, ": ");
+    show(K, b, r->values[i], true, depth + 1);
+  }
+  add_str(K, b, "}");
+}
+
+static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
+  Locale loc = K->locale;
+  switch (v.type) {
+    case V_NIL: add_str(K, b, "nil"); return;
+    case V_UNDEF: add_str(K, b, "nil"); return;
+    case V_BOOL: add_str(K, b, v.as.b ? "true" : "false"); return;
+    case V_NUM: ADD_FORMATTED(K, b, fmt_number(buf, cap, v.as.n, loc)); return;
+    case V_QTY:
+      ADD_FORMATTED(K, b, fmt_quantity(buf, cap, v.as.n, K->units, v.unit, loc));
+      return;
+    default: break;
+  }
+  if (depth > 12) {
+    add_str(K, b, "…");
+    return;
+  }
+  Obj *o = v.as.o;
+  switch ((ObjTag)o->type) {
+    case O_STRING:
+      if (quoted) quoted_string(K, b, (ObjString *)o);
+      else kd_buf_add(K, b, ((ObjString *)o)->chars, ((ObjString *)o)->len);
+      return;
+    case O_LIST: {
+      ObjList *l = (ObjList *)o;
+      add_str(K, b, "[");
+      for (uint32_t i = 0; i < l->count; i++) {
+        if (i) add_str(K, b, loc == LOCALE_NL ? "; " : ", ");
+        show(K, b, l->items[i], true, depth + 1);
+      }
+      add_str(K, b, "]");
+      return;
+    }
+    case O_RECORD: show_record(K, b, (ObjRecord *)o, depth); return;
+    case O_RANGE: {
+      ObjRange *r = (ObjRange *)o;
+      ADD_FORMATTED(K, b, fmt_range(buf, cap, r->lo, r->hi, K->units, r->unit, loc));
+      return;
+    }
+    case O_CLOSURE: {
+      ObjString *name = ((ObjClosure *)o)->fn->name;
+      add_str(K, b, "<fn ");
+      add_str(K, b, name ? name->chars : "?");
+      add_str(K, b, ">");
+      return;
+    }
+    case O_NATIVE:
+      add_str(K, b, "<built-in fn ");
+      add_str(K, b, ((ObjNative *)o)->name->chars);
+      add_str(K, b, ">");
+      return;
+    case O_KIND:
+      add_str(K, b, "<kind ");
+      add_str(K, b, ((ObjKind *)o)->name->chars);
+      add_str(K, b, ">");
+      return;
+    case O_TYPE: {
+      char d[256];
+      kd_type_describe(K, (ObjType *)o, d, sizeof d);
+      add_str(K, b, "<type: ");
+      add_str(K, b, d);
+      add_str(K, b, ">");
+      return;
+    }
+    default: add_str(K, b, "<internal>"); return;
+  }
+}
+
+void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted) {
+  show(K, b, v, quoted, 0);
+}
+
+ObjString *kd_to_string(KaderState *K, Value v) {
+  if (IS_STRING(v)) return AS_STRING(v);
+  KdBuf b = {0};
+  kd_show(K, &b, v, false);
+  ObjString *s = str_new(K, b.s ? b.s : "", b.len);
+  kd_buf_free(K, &b);
+  return s;
+}

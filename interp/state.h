@@ -1,0 +1,149 @@
+/*
+** state.h — the interpreter state, memory, and error unwinding.
+**
+** Everything an interpreter owns hangs off one KaderState: the heap and the
+** collector's bookkeeping, interned strings, globals, the VM stack, the unit
+** table and the loaded modules. Errors unwind with longjmp to the innermost
+** protected call (kd_protect), like Lua's luaD_throw.
+*/
+#ifndef KADER_STATE_H
+#define KADER_STATE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+
+#include "format.h"
+#include "kader.h"
+#include "object.h"
+
+#define KD_MAX_FRAMES 20000   /* deeper recursion is a stack overflow */
+#define KD_MAX_NATIVE_DEPTH 180 /* C recursion through natives and imports */
+#define KD_MAX_ROOTS 64
+
+typedef struct CallFrame {
+  ObjClosure *closure;
+  uint8_t *ip;
+  Value *slots;
+} CallFrame;
+
+typedef struct StrSet { ObjString **slots; uint32_t count, cap; } StrSet;
+
+/* Name -> index maps (globals, record keys of large records). */
+typedef struct IndexMap { ObjString **keys; uint32_t *vals; uint32_t count, cap; } IndexMap;
+
+typedef struct KdJmp { jmp_buf buf; struct KdJmp *prev; int status; } KdJmp;
+
+typedef struct Compiler Compiler;
+
+typedef enum { MOD_LOADING, MOD_DONE } ModuleStatus;
+
+struct KaderState {
+  KaderConfig config;
+  Locale locale;
+
+  /* heap */
+  Obj *objects;
+  size_t bytes_allocated, next_gc;
+  Obj **gray;
+  size_t gray_count, gray_cap;
+  bool gc_running;
+  Value roots[KD_MAX_ROOTS];
+  int root_count;
+  Compiler *compiler; /* functions being compiled are roots */
+
+  StrSet strings;
+
+  /* globals: a slot per name, resolved at compile time */
+  IndexMap global_index;
+  ObjString **global_names;
+  Value *globals;
+  uint8_t *global_flags; /* GLOBAL_CONST | GLOBAL_DEFINED */
+  uint32_t global_count, global_cap;
+
+  /* VM */
+  Value *stack, *sp;
+  size_t stack_cap;
+  CallFrame *frames;
+  int frame_count, frame_cap;
+  ObjUpvalue *open_upvalues;
+  int native_depth;
+
+  /* errors */
+  KdJmp *err_jmp;
+  char *last_error;
+  bool error_is_syntax;
+
+  UnitTable *units;
+
+  /* modules: paths and their status, in load order */
+  ObjList *module_paths;
+  ObjList *loading; /* the import chain now being loaded */
+  ObjList *module_objs;
+
+  ObjList *args;
+  bool loading_std; /* globals defined now belong to the stdlib */
+  Value last_result;
+
+  /* frequently used strings */
+  ObjString *s_lo, *s_hi, *s_mid, *s_id, *s_label, *s_kind;
+};
+
+#define GLOBAL_CONST 1
+#define GLOBAL_DEFINED 2
+#define GLOBAL_STD 4 /* defined by the standard library */
+
+/* ---- memory (gc.c) ---- */
+void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size);
+#define KD_ALLOC(K, T, n) ((T *)kd_realloc(K, NULL, 0, sizeof(T) * (n)))
+#define KD_FREE_ARRAY(K, T, p, n) kd_realloc(K, p, sizeof(T) * (n), 0)
+#define KD_GROW(n) ((n) < 8 ? 8 : (n) * 2)
+Obj *kd_alloc_obj(KaderState *K, size_t size, ObjTag type);
+void kd_collect(KaderState *K);
+void kd_mark_value(KaderState *K, Value v);
+void kd_mark_obj(KaderState *K, Obj *o);
+void kd_free_objects(KaderState *K);
+static inline void kd_push_root(KaderState *K, Value v) {
+  K->roots[K->root_count++] = v;
+}
+static inline void kd_pop_root(KaderState *K) { K->root_count--; }
+
+/* ---- strings set and maps (table.c) ---- */
+ObjString *strset_find(StrSet *s, const char *chars, size_t len, uint32_t hash);
+void strset_add(KaderState *K, StrSet *s, ObjString *str);
+void strset_remove_white(StrSet *s);
+void strset_free(KaderState *K, StrSet *s);
+bool imap_get(IndexMap *m, ObjString *key, uint32_t *out);
+void imap_set(KaderState *K, IndexMap *m, ObjString *key, uint32_t val);
+void imap_free(KaderState *K, IndexMap *m);
+
+/* ---- globals (state.c) ---- */
+uint32_t kd_global_slot(KaderState *K, ObjString *name);
+void kd_define_native(KaderState *K, const char *name, NativeFn fn, int min,
+                      int max, const char *doc);
+
+/* ---- errors (error.c) ---- */
+/* Raises a runtime error located at the current instruction of the
+** innermost Kader frame. Never returns. */
+_Noreturn void kd_error(KaderState *K, const char *fmt, ...);
+/* Re-raises the error already in last_error (after cleaning up). */
+_Noreturn void kd_rethrow(KaderState *K, KaderResult status);
+_Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap);
+/* A located error at an explicit span of a module (compile errors). */
+_Noreturn void kd_error_at(KaderState *K, ObjModule *m, Span span,
+                           bool syntax, const char *fmt, ...);
+/* Runs fn(K, ud) with error protection; returns KADER_OK or the error kind,
+** restoring the stack and frames on error. */
+KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
+                       void *ud);
+/* Renders "path:line:col: kind: message" + source line + caret into a
+** malloc'd string (used by errors and, later, warnings). */
+char *kd_render_diag(KaderState *K, ObjModule *m, Span span, const char *kind,
+                     const char *message);
+/* 1-based line and column (in characters) of a byte offset. */
+void kd_line_col(const char *src, size_t len, uint32_t off, uint32_t *line,
+                 uint32_t *col);
+
+/* ---- output ---- */
+void kd_write(KaderState *K, const char *s, size_t len);
+
+#endif

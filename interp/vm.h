@@ -1,0 +1,72 @@
+/*
+** vm.h — running bytecode, and the operations the VM shares with the
+** standard library (arithmetic on quantities and ranges, declarations,
+** showing values).
+*/
+#ifndef KADER_VM_H
+#define KADER_VM_H
+
+#include "state.h"
+
+#define KD_STACK_SIZE (1u << 20) /* values; deeper is a stack overflow */
+
+/* ---- vm.c ---- */
+/* Calls a Kader or native function from C and returns its result. */
+Value kd_call(KaderState *K, Value callee, int argc, const Value *args);
+void kd_close_upvalues(KaderState *K, Value *last);
+const char *kd_type_name(Value v);
+/* "a number", "the string \"x\"", … for error messages */
+void kd_describe(KaderState *K, Value v, char *buf, size_t cap);
+
+/* ---- arith.c ---- */
+typedef enum { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_MOD, AR_POW } ArithOp;
+typedef enum { CMP_LT, CMP_LE, CMP_GT, CMP_GE } CompareOp;
+Value kd_arith(KaderState *K, ArithOp op, Value a, Value b);
+Value kd_negate(KaderState *K, Value a);
+bool kd_less(KaderState *K, CompareOp op, Value a, Value b);
+/* Deep equality; an error for quantities that measure different things. */
+bool kd_equal(KaderState *K, Value a, Value b);
+Value kd_make_range(KaderState *K, Value lo, Value hi);
+Value kd_convert(KaderState *K, Value x, UnitId to);
+/* The value of a quantity in another unit (an error when incompatible). */
+double kd_in_unit(KaderState *K, Value q, UnitId to);
+/* A range end as a value (a number or a quantity in the range's unit). */
+Value kd_range_end(ObjRange *r, double x);
+
+/* ---- decl.c ---- */
+ObjKind *kd_define_kind(KaderState *K, ObjString *name, Value label, Value doc,
+                        Value *fields, int nfields);
+Value kd_make_type(KaderState *K, int tag, Value *args);
+ObjRecord *kd_decl_begin(KaderState *K, Value kind, ObjString *id, Value label);
+void kd_decl_field(KaderState *K, ObjRecord *d, ObjString *name, Value v);
+void kd_decl_child(KaderState *K, ObjRecord *d, ObjRecord *child);
+void kd_decl_end(KaderState *K, ObjRecord *d);
+/* Assignment to a field of a declaration after it was made. */
+void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v);
+bool kd_type_check(KaderState *K, ObjType *t, Value v);
+void kd_type_describe(KaderState *K, ObjType *t, char *buf, size_t cap);
+
+/* ---- show.c ---- */
+typedef struct KdBuf { char *s; size_t len, cap; } KdBuf;
+void kd_buf_add(KaderState *K, KdBuf *b, const char *s, size_t n);
+void kd_buf_free(KaderState *K, KdBuf *b);
+/* Appends v as print shows it (quoted: strings in quotes, as inside lists). */
+void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted);
+ObjString *kd_to_string(KaderState *K, Value v);
+
+/* ---- builtins.c ---- */
+void kd_open_builtins(KaderState *K);
+
+/* ---- module.c ---- */
+void kd_import(KaderState *K, ObjModule *from, ObjString *path);
+ObjModule *kd_load_module(KaderState *K, const char *path, const char *src,
+                          size_t len, bool embedded);
+void kd_run_module(KaderState *K, ObjModule *m, bool print);
+/* Protected entry points: compile and run, errors left in last_error. */
+KaderResult kd_run_source(KaderState *K, const char *name, const char *src,
+                          size_t len, bool print, bool is_file);
+KaderResult kd_run_path(KaderState *K, const char *path);
+KaderResult kd_load_stdlib(KaderState *K);
+int kd_source_incomplete(const char *src, size_t len);
+
+#endif
