@@ -217,6 +217,12 @@ static void note_let_global(Compiler *c, const char *name) {
 static void bind_name(Compiler *c, const char *name, bool is_const, Span span) {
   if (is_top_level(c)) {
     int slot = global_slot(c, name, span);
+    if (!c->module->embedded && (c->K->global_flags[slot] & GLOBAL_STD)) {
+      /* a user's own `sum` shadows the standard library's from here on;
+      ** stdlib code keeps the slot it was compiled with */
+      slot = (int)kd_global_shadow(c->K, intern(c, name));
+      if (slot > 0xffff) fail(c, span, "too many global names");
+    }
     emit_op(c, OP_DEFINE_GLOBAL, -1, span);
     emit_u16(c, slot, span);
     emit_byte(c, is_const ? 1 : 0, span);

@@ -69,7 +69,10 @@ void kd_type_describe(KaderState *K, ObjType *t, char *buf, size_t cap) {
       snprintf(buf, cap, "a quantity or range in %s", u);
       return;
     }
-    case TY_KIND: snprintf(buf, cap, "a %s", t->kind->name->chars); return;
+    case TY_KIND:
+      snprintf(buf, cap, "%s %s", kd_article(t->kind->name->chars),
+               t->kind->name->chars);
+      return;
     case TY_LIST_OF: {
       char e[160];
       kd_type_describe(K, AS_TYPE(t->a), e, sizeof e);
@@ -214,8 +217,8 @@ static _Noreturn void unknown_field(KaderState *K, ObjRecord *d, ObjString *name
   char list[400];
   snprintf(list, sizeof list, "%s", b.len ? b.s : "none");
   kd_buf_free(K, &b);
-  kd_error(K, "a %s has no field '%s' (its fields: %s)", k->name->chars,
-           name->chars, list);
+  kd_error(K, "%s %s has no field '%s' (its fields: %s)",
+           kd_article(k->name->chars), k->name->chars, name->chars, list);
 }
 
 static void check_value(KaderState *K, ObjRecord *d, uint32_t i, Value v) {
@@ -225,8 +228,8 @@ static void check_value(KaderState *K, ObjRecord *d, uint32_t i, Value v) {
   char want[200], got[128];
   kd_type_describe(K, spec->type, want, sizeof want);
   kd_describe(K, v, got, sizeof got);
-  kd_error(K, "field '%s' of a %s must be %s, not %s", spec->name->chars,
-           d->kind->name->chars, want, got);
+  kd_error(K, "field '%s' of %s %s must be %s, not %s", spec->name->chars,
+           kd_article(d->kind->name->chars), d->kind->name->chars, want, got);
 }
 
 void kd_decl_field(KaderState *K, ObjRecord *d, ObjString *name, Value v) {
@@ -261,9 +264,9 @@ void kd_decl_child(KaderState *K, ObjRecord *d, ObjRecord *child) {
     if (!type_takes_kind(k->fields[i].type, child->kind, &as_list)) continue;
     if (!as_list) {
       if (d->values[i].type != V_UNDEF)
-        kd_error(K, "a %s has room for one %s in field '%s', and it is "
-                 "already given", k->name->chars, child->kind->name->chars,
-                 k->fields[i].name->chars);
+        kd_error(K, "%s %s has room for one %s in field '%s', and it is "
+                 "already given", kd_article(k->name->chars), k->name->chars,
+                 child->kind->name->chars, k->fields[i].name->chars);
       d->values[i] = OBJ_VAL(child);
       return;
     }
@@ -277,8 +280,10 @@ void kd_decl_child(KaderState *K, ObjRecord *d, ObjRecord *child) {
     list_push(K, AS_LIST(d->values[i]), OBJ_VAL(child));
     return;
   }
-  kd_error(K, "a %s cannot contain a %s (no field of %s takes one)",
-           k->name->chars, child->kind->name->chars, k->name->chars);
+  kd_error(K, "%s %s cannot contain %s %s (no field of %s takes one)",
+           kd_article(k->name->chars), k->name->chars,
+           kd_article(child->kind->name->chars), child->kind->name->chars,
+           k->name->chars);
 }
 
 /* Defaults are copied, so declarations never share a mutable list. */

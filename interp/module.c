@@ -149,7 +149,8 @@ static void load_once(KaderState *K, ObjString *key, ObjModule *m, bool print) {
       const char *p = AS_STRING(K->loading->items[i])->chars;
       const char *base = strrchr(p, '/');
       kd_buf_add(K, &b, base ? base + 1 : p, strlen(base ? base + 1 : p));
-      kd_buf_add(K, &b, " imports ", 9);
+      kd_buf_add(K, &b, i == (uint32_t)at ? " imports " : ", which imports ",
+                 i == (uint32_t)at ? 9 : 16);
     }
     const char *p = key->chars;
     const char *base = strrchr(p, '/');

@@ -22,6 +22,11 @@ void kader_config_init(KaderConfig *c) {
 uint32_t kd_global_slot(KaderState *K, ObjString *name) {
   uint32_t slot;
   if (imap_get(&K->global_index, name, &slot)) return slot;
+  return kd_global_shadow(K, name);
+}
+
+uint32_t kd_global_shadow(KaderState *K, ObjString *name) {
+  uint32_t slot;
   if (K->global_count == K->global_cap) {
     uint32_t cap = KD_GROW(K->global_cap);
     kd_push_root(K, OBJ_VAL(name));

@@ -118,6 +118,8 @@ void imap_free(KaderState *K, IndexMap *m);
 
 /* ---- globals (state.c) ---- */
 uint32_t kd_global_slot(KaderState *K, ObjString *name);
+/* A fresh slot for name; later lookups of name find it. */
+uint32_t kd_global_shadow(KaderState *K, ObjString *name);
 void kd_define_native(KaderState *K, const char *name, NativeFn fn, int min,
                       int max, const char *doc);
 

@@ -24,6 +24,10 @@ typedef enum {
   OP__COUNT
 } OpCode;
 
+const char *kd_article(const char *noun) {
+  return strchr("aeiouAEIOU", noun[0]) ? "an" : "a";
+}
+
 const char *kd_type_name(Value v) {
   switch (v.type) {
     case V_NIL: return "nil";
@@ -52,12 +56,11 @@ void kd_describe(KaderState *K, Value v, char *buf, size_t cap) {
   KdBuf b = {0};
   kd_show(K, &b, v, true);
   const char *t = kd_type_name(v);
-  bool article_an = strchr("aeiou", t[0]) != NULL;
   if (v.type == V_NIL) snprintf(buf, cap, "nil");
-  else if (b.len > 60) snprintf(buf, cap, "%s %s", article_an ? "an" : "a", t);
-  else if (v.type == V_QTY || IS_RANGE(v) || v.type == V_NUM)
+  else if (b.len > 60) snprintf(buf, cap, "%s %s", kd_article(t), t);
+  else if (v.type == V_QTY || IS_RANGE(v) || v.type == V_NUM || IS_STRING(v))
     snprintf(buf, cap, "%s", b.s);
-  else snprintf(buf, cap, "%s %s %s", article_an ? "an" : "a", t, b.s);
+  else snprintf(buf, cap, "%s %s %s", kd_article(t), t, b.s);
   kd_buf_free(K, &b);
 }
 
@@ -251,9 +254,6 @@ static void define_global(KaderState *K, uint32_t slot, Value v, bool is_const) 
   if ((flags & GLOBAL_DEFINED) && !K->config.repl)
     kd_error(K, "'%s' is already defined%s", K->global_names[slot]->chars,
              (flags & GLOBAL_STD) ? " by the standard library" : "");
-  if ((flags & GLOBAL_STD) && K->config.repl)
-    kd_error(K, "'%s' is already defined by the standard library",
-             K->global_names[slot]->chars);
   K->globals[slot] = v;
   K->global_flags[slot] = (uint8_t)(GLOBAL_DEFINED | (is_const ? GLOBAL_CONST : 0) |
                                     (K->loading_std ? GLOBAL_STD : 0));
@@ -367,7 +367,8 @@ next:
       if (v.type == V_UNDEF)
         kd_error(K, "unknown kind '%s'", K->global_names[slot]->chars);
       kd_error(K, "'%s' is not a kind (it is %s %s)",
-               K->global_names[slot]->chars, "a", kd_type_name(v));
+               K->global_names[slot]->chars, kd_article(kd_type_name(v)),
+               kd_type_name(v));
     }
     PUSH(v);
     NEXT;
@@ -454,11 +455,19 @@ next:
     sp--;
     NEXT;
   }
-  CASE(MOD):
-    STORE();
-    sp[-2] = kd_arith(K, AR_MOD, sp[-2], sp[-1]);
+  CASE(MOD): {
+    Value a = sp[-2], b = sp[-1];
+    if (a.type == V_NUM && b.type == V_NUM && b.as.n != 0) {
+      double m = fmod(a.as.n, b.as.n);
+      if (m != 0 && ((m < 0) != (b.as.n < 0))) m += b.as.n;
+      sp[-2].as.n = m;
+    } else {
+      STORE();
+      sp[-2] = kd_arith(K, AR_MOD, a, b);
+    }
     sp--;
     NEXT;
+  }
   CASE(POW):
     STORE();
     sp[-2] = kd_arith(K, AR_POW, sp[-2], sp[-1]);

@@ -15,6 +15,8 @@
 Value kd_call(KaderState *K, Value callee, int argc, const Value *args);
 void kd_close_upvalues(KaderState *K, Value *last);
 const char *kd_type_name(Value v);
+/* "a" or "an" for a noun, for messages */
+const char *kd_article(const char *noun);
 /* "a number", "the string \"x\"", … for error messages */
 void kd_describe(KaderState *K, Value v, char *buf, size_t cap);
 
