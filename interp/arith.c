@@ -122,6 +122,7 @@ static Ival ival_mul(Ival a, Ival b) {
 static Value concat(KaderState *K, Value a, Value b) {
   if (IS_STRING(a) && IS_STRING(b)) return OBJ_VAL(str_concat(K, AS_STRING(a), AS_STRING(b)));
   ObjList *x = AS_LIST(a), *y = AS_LIST(b);
+  if ((uint64_t)x->count + y->count > KD_MAX_LIST) kd_error(K, "list too long");
   ObjList *l = list_new(K, x->count + y->count);
   memcpy(l->items, x->items, sizeof(Value) * x->count);
   memcpy(l->items + x->count, y->items, sizeof(Value) * y->count);

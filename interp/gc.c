@@ -19,7 +19,16 @@ void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size) {
   K->bytes_allocated += new_size;
   K->bytes_allocated -= old_size;
   if (new_size > old_size && !K->gc_running) {
-    if (K->config.gc_stress || K->bytes_allocated > K->next_gc) kd_collect(K);
+    size_t limit = K->config.memory_limit;
+    if (K->config.gc_stress || K->bytes_allocated > K->next_gc ||
+        (limit && K->bytes_allocated > limit))
+      kd_collect(K);
+    if (limit && K->bytes_allocated > limit) {
+      K->bytes_allocated -= new_size;
+      K->bytes_allocated += old_size;
+      kd_error(K, "out of memory: the program needs more than the %zu MB "
+               "it may use", limit / (1024 * 1024));
+    }
   }
   if (new_size == 0) {
     free(ptr);

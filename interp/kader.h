@@ -36,6 +36,8 @@ typedef struct {
   KaderWriteFn write_error;/* diagnostics; NULL = stderr */
   void *error_userdata;
   int color;               /* colour in diagnostics (only on a terminal) */
+  size_t memory_limit;     /* bytes the heap may use; 0 = no limit. Beyond
+                              it a program stops with "out of memory" */
 } KaderConfig;
 
 /* Fills `config` with the defaults. */

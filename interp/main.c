@@ -18,6 +18,7 @@ static const char *usage =
     "       kader                            interactive (on a terminal)\n"
     "options:\n"
     "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
+    "  --memory-limit MB  stop with \"out of memory\" beyond MB megabytes\n"
     "  --version        print the version and the language version\n"
     "  --help           this text\n";
 
@@ -85,6 +86,15 @@ int main(int argc, char **argv) {
         return 2;
       }
       config.locale = v;
+    } else if (strcmp(a, "--memory-limit") == 0) {
+      char *end = NULL;
+      long mb = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+      if (mb <= 0 || !end || *end) {
+        fprintf(stderr, "kader: --memory-limit takes a number of megabytes\n%s", usage);
+        return 2;
+      }
+      i++;
+      config.memory_limit = (size_t)mb * 1024 * 1024;
     } else if (strcmp(a, "-e") == 0) {
       if (i + 1 >= argc) {
         fprintf(stderr, "kader: -e needs code\n%s", usage);

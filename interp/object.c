@@ -50,6 +50,7 @@ ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b) {
 }
 
 ObjList *list_new(KaderState *K, uint32_t cap) {
+  if (cap > KD_MAX_LIST) kd_error(K, "list too long");
   ObjList *l = (ObjList *)kd_alloc_obj(K, sizeof(ObjList), O_LIST);
   l->items = NULL;
   l->count = l->cap = 0;
@@ -64,6 +65,7 @@ ObjList *list_new(KaderState *K, uint32_t cap) {
 
 void list_push(KaderState *K, ObjList *l, Value v) {
   if (l->count == l->cap) {
+    if (l->cap >= KD_MAX_LIST) kd_error(K, "list too long");
     uint32_t cap = KD_GROW(l->cap);
     kd_push_root(K, v);
     l->items = kd_realloc(K, l->items, sizeof(Value) * l->cap,

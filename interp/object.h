@@ -42,6 +42,7 @@ typedef struct ObjString {
   char chars[];     /* NUL-terminated */
 } ObjString;
 
+#define KD_MAX_LIST 0x40000000u /* items in one list */
 typedef struct ObjList { Obj obj; Value *items; uint32_t count, cap; } ObjList;
 
 struct ObjKind;

@@ -1,0 +1,231 @@
+# Makefile — build, test and benchmark Kader (GNU make).
+#
+#   make [all]              ./kader and ./libkader.a
+#   make run                build, then ./kader examples/provincie.kader
+#   make test               build kader and the unit tests, run tests/run.py
+#   make test GC_STRESS=1   the same with KADER_GC_STRESS=1 in the environment
+#   make asan               build and test with ASan + UBSan, in build/asan/
+#   make bench              benchmarks against Lua 5.4 and Python 3
+#   make install            into PREFIX (/usr/local); DESTDIR is honoured
+#   make deps               check the build dependencies (as root: install)
+#   make clean
+#   make CC=clang ...       any C11 compiler
+#
+# Every target that builds first runs `make deps` and then does its real work
+# in a sub-make (the part of this file under KADER_INNER). The pkg-config
+# flags are recursive variables that are only expanded by recipes of that
+# sub-make, so they are computed after deps has made sure pkg-config and the
+# libraries are there, and only once per run.
+
+CC ?= cc
+HOSTCC ?= $(CC)
+AR ?= ar
+PYTHON = python3
+PREFIX ?= /usr/local
+
+DEP_COMMANDS := pkg-config python3
+DEP_MODULES := libpcre2-8 readline libffi cmocka
+APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev
+
+.DEFAULT_GOAL := all
+
+ifndef KADER_INNER
+# ---------------------------------------------------------------------------
+# Public targets: check the dependencies, then hand over to a sub-make.
+# They run one after the other (`make -j2 test asan` must not build into the
+# same directory twice at once); each sub-make still builds in parallel.
+
+.NOTPARALLEL:
+.PHONY: all run test asan bench install kader libkader.a deps clean
+
+SUBMAKE = $(MAKE) --no-print-directory KADER_INNER=1
+
+all run test bench install: deps
+	+@$(SUBMAKE) inner-$@
+
+kader libkader.a: deps
+	+@$(SUBMAKE) $@
+
+asan: deps
+	+@$(SUBMAKE) KD_VARIANT=asan inner-asan
+
+# Prints the missing commands and pkg-config modules, nothing when all are there.
+find_missing = for c in $(DEP_COMMANDS); do \
+	  command -v $$c >/dev/null 2>&1 || printf ' %s' $$c; \
+	done; \
+	for m in $(DEP_MODULES); do \
+	  if ! command -v pkg-config >/dev/null 2>&1 || \
+	     ! pkg-config --exists $$m; then printf ' %s' $$m; fi; \
+	done
+
+deps:
+	@missing=$$($(find_missing)); \
+	if [ -n "$$missing" ]; then \
+	  echo "missing build dependencies:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y $(APT_PACKAGES) && \
+	    missing=$$($(find_missing)) && \
+	    if [ -n "$$missing" ]; then \
+	      echo "still missing after apt-get install:$$missing"; exit 1; \
+	    fi; \
+	  else \
+	    echo "install them with:"; \
+	    echo "  sudo apt-get install -y $(APT_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf build kader libkader.a
+
+else
+# ---------------------------------------------------------------------------
+# The real build (a sub-make started by the targets above).
+
+ifeq ($(KD_VARIANT),asan)
+B := build/asan
+KADER_BIN := $(B)/kader
+LIB := $(B)/libkader.a
+OPTFLAGS := -O1 -g
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B := build
+KADER_BIN := kader
+LIB := libkader.a
+OPTFLAGS := -O2 -g
+SANFLAGS :=
+endif
+
+PKG_MODULES := libpcre2-8 readline libffi
+
+# Expanded on first use (by a recipe), then kept: pkg-config runs once.
+# Feature-test macros are left out: Debian's readline.pc pulls in ncurses'
+# "-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600", which would clash with the
+# sources' own #define _XOPEN_SOURCE / _POSIX_C_SOURCE and differ from one
+# system to the next. Each source file asks for what it uses.
+FEATURE_MACROS := -D_DEFAULT_SOURCE -D_GNU_SOURCE -D_BSD_SOURCE -D_XOPEN_SOURCE% -D_POSIX_C_SOURCE% -D_XOPEN_SOURCE_EXTENDED%
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(filter-out $$(FEATURE_MACROS),$$(shell pkg-config --cflags $(PKG_MODULES))))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKG_MODULES)))$(PKG_LIBS)
+CMOCKA_CFLAGS = $(eval CMOCKA_CFLAGS := $$(shell pkg-config --cflags cmocka))$(CMOCKA_CFLAGS)
+CMOCKA_LIBS = $(eval CMOCKA_LIBS := $$(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
+
+CFLAGS = -std=c11 -Wall -Wextra -Wpedantic $(OPTFLAGS)
+LDLIBS = $(PKG_LIBS) -lm
+HOST_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2
+KD_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Iinterp
+KD_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRCS := $(sort $(filter-out interp/main.c,$(wildcard interp/*.c)))
+LIB_OBJS := $(patsubst interp/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/stdlib_gen.o
+MAIN_OBJ := $(B)/obj/main.o
+STDLIB_SRCS := $(sort $(wildcard stdlib/*.kader))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/obj/unit/%.o,$(UNIT_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+GC_ENV = $(if $(filter-out 0,$(GC_STRESS)),KADER_GC_STRESS=1 )
+
+.PHONY: inner-all inner-run inner-test inner-asan inner-bench inner-install FORCE
+
+inner-all: $(KADER_BIN) $(LIB)
+	@:
+
+inner-run: $(KADER_BIN) $(LIB)
+	./$(KADER_BIN) examples/provincie.kader
+
+inner-test: $(KADER_BIN) $(LIB) $(UNIT_BINS)
+	@$(foreach f,$(filter-out $(UNIT_BINS),$(wildcard $(B)/tests/test_*)),rm -f $(f);)
+	$(GC_ENV)$(PYTHON) tests/run.py
+
+# LeakSanitizer cannot work when the process is already being traced (some
+# sandboxes run everything under ptrace). A tiny probe finds out once per run.
+inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS)
+	@$(foreach f,$(filter-out $(UNIT_BINS),$(wildcard $(B)/tests/test_*)),rm -f $(f);)
+	@printf 'int main(void) { return 0; }\n' > $(B)/lsan_probe.c
+	@$(CC) $(SANFLAGS) -o $(B)/lsan_probe $(B)/lsan_probe.c
+	@leaks=1; \
+	if ! ASAN_OPTIONS=detect_leaks=1 $(B)/lsan_probe > $(B)/lsan_probe.log 2>&1 && \
+	   grep -q LeakSanitizer $(B)/lsan_probe.log; then \
+	  leaks=0; \
+	  echo "note: LeakSanitizer cannot run here (it does not work under ptrace);"; \
+	  echo "note: running with detect_leaks=0, so leaks are not checked"; \
+	fi; \
+	echo "ASAN_OPTIONS=detect_leaks=$$leaks:abort_on_error=0 $(GC_ENV)$(PYTHON) tests/run.py --kader $(KADER_BIN) --unit-dir $(B)/tests"; \
+	ASAN_OPTIONS=detect_leaks=$$leaks:abort_on_error=0 $(GC_ENV)$(PYTHON) tests/run.py --kader $(KADER_BIN) --unit-dir $(B)/tests
+
+inner-bench: $(KADER_BIN)
+	@if ! command -v lua5.4 >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.4; \
+	  else \
+	    echo "lua5.4 is missing, the Lua column is skipped; install it with:"; \
+	    echo "  sudo apt-get install -y lua5.4"; \
+	  fi; \
+	fi
+	$(PYTHON) tests/bench/run.py
+
+inner-install: $(KADER_BIN) $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(KADER_BIN) $(DESTDIR)$(PREFIX)/bin/kader
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libkader.a
+	install -m 644 interp/kader.h $(DESTDIR)$(PREFIX)/include/kader.h
+
+# The binaries
+
+$(KADER_BIN): $(MAIN_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(KD_LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJS) $(B)/objs.list
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(UNIT_BINS): $(B)/tests/%: $(B)/obj/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(KD_LDFLAGS) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(LDLIBS)
+
+# Objects (-MMD -MP: a changed header rebuilds what includes it)
+
+$(B)/obj/%.o: interp/%.c $(B)/flags.list
+	@mkdir -p $(@D)
+	$(CC) $(KD_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj/stdlib_gen.o: $(B)/stdlib_gen.c $(B)/flags.list
+	@mkdir -p $(@D)
+	$(CC) $(KD_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(UNIT_OBJS): $(B)/obj/unit/%.o: tests/unit/%.c $(B)/flags.list
+	@mkdir -p $(@D)
+	$(CC) $(KD_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
+
+# The standard library, embedded (interp/tools/embed.c, interp/stdlib_files.h)
+
+$(B)/embed: interp/tools/embed.c $(B)/flags.list
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+
+$(B)/stdlib_gen.c: $(B)/embed $(STDLIB_SRCS) $(B)/stdlib.list
+	$(B)/embed $@ $(STDLIB_SRCS)
+
+# List files: rewritten only when their content changes, so that adding or
+# removing a file, or changing the compiler or flags, rebuilds what depends
+# on them and nothing else. The recipes run every time (FORCE); make looks at
+# the file's time again afterwards.
+write_if_changed = mkdir -p $(@D); printf '%s\n' '$(1)' | cmp -s - $@ 2>/dev/null || printf '%s\n' '$(1)' > $@
+
+$(B)/flags.list: FORCE
+	@$(call write_if_changed,$(CC) $(KD_CFLAGS) $(HOSTCC) $(HOST_CFLAGS))
+
+$(B)/objs.list: FORCE
+	@$(call write_if_changed,$(LIB_OBJS))
+
+$(B)/stdlib.list: FORCE
+	@$(call write_if_changed,$(STDLIB_SRCS))
+
+FORCE:
+
+endif

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Benchmarks: the same programs in Kader, Lua 5.4 and Python 3.
+
+    python3 tests/bench/run.py [--runs N] [--kader PATH] [--markdown] [NAME...]
+
+For every benchmark (tests/bench/NAME.kader, NAME.lua, NAME.py) the three
+interpreters run in turn, N times each (default 5), and the median wall-clock
+time counts. The three must print the same numbers (compared as numbers, so
+"2.0" and "2" agree). Kader runs with --locale en. A language whose
+interpreter is missing is skipped with a note. --markdown prints the table as
+Markdown, for docs/performance.md. Exits with 1 when a program failed or the
+outputs disagree.
+"""
+
+import argparse
+import math
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BENCH = Path("tests") / "bench"
+BENCHMARKS = ["fib", "loop", "strings", "fields", "sort", "units"]
+TIMEOUT = 600
+NUMBER_RE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def numbers(output):
+    """The numbers printed, in order ("1,234" from Kader's en locale is
+    1234: a comma there only groups thousands)."""
+    return [float(n.replace(",", "").replace("_", ""))
+            for n in NUMBER_RE.findall(output)]
+
+
+def agree(a, b):
+    return len(a) == len(b) and all(
+        math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for x, y in zip(a, b))
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def version(argv):
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+        text = (p.stdout + p.stderr).strip()
+        if not text or p.returncode != 0:
+            return None
+        return text.split("\n")[0].split("  ")[0]
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def time_run(argv):
+    """Runs argv once from the root. Returns (seconds, stdout, error)."""
+    start = time.perf_counter()
+    try:
+        p = subprocess.run(argv, cwd=ROOT, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, "", "timed out after {} s".format(TIMEOUT)
+    seconds = time.perf_counter() - start
+    out = p.stdout.decode("utf-8", "replace")
+    if p.returncode != 0:
+        err = p.stderr.decode("utf-8", "replace").strip().split("\n")
+        return None, out, "exit {}: {}".format(p.returncode, " / ".join(
+            err[:3]))
+    return seconds, out, None
+
+
+def progress(text):
+    if sys.stderr.isatty():
+        print(text, file=sys.stderr, end="\r", flush=True)
+
+
+def fmt_seconds(s):
+    return "-" if s is None else "{:.3f}".format(s)
+
+
+def fmt_ratio(a, b):
+    return "-" if a is None or b is None or b == 0 else "{:.2f}".format(a / b)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help="benchmarks to run (default: all)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="runs per language (default 5); the median "
+                        "counts")
+    parser.add_argument("--kader", default="./kader",
+                        help="the interpreter (default ./kader)")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the table as Markdown")
+    opts = parser.parse_args()
+    command = "python3 " + " ".join(shlex.quote(a) for a in sys.argv)
+
+    kader = os.path.abspath(opts.kader) if os.sep in opts.kader \
+        else shutil.which(opts.kader) or os.path.abspath(opts.kader)
+    names = opts.names or BENCHMARKS
+    for name in names:
+        if name not in BENCHMARKS:
+            parser.error("unknown benchmark {} (there are: {})".format(
+                name, ", ".join(BENCHMARKS)))
+
+    languages = []   # (column, argv prefix, file extension)
+    notes = []
+    if os.access(kader, os.X_OK):
+        languages.append(("kader", [kader, "--locale", "en"], "kader"))
+    else:
+        notes.append("kader not found at {} (run `make` first): "
+                     "skipped".format(opts.kader))
+    lua = shutil.which("lua5.4")
+    if lua:
+        languages.append(("lua", [lua], "lua"))
+    else:
+        notes.append("lua5.4 not found (apt-get install lua5.4): skipped")
+    python = shutil.which("python3") or sys.executable
+    languages.append(("python", [python], "py"))
+    for note in notes:
+        print("note: " + note, file=sys.stderr)
+
+    times = {}     # (name, column) -> median seconds or None
+    problems = []
+    for name in names:
+        samples = {col: [] for col, _, _ in languages}
+        outputs = {}
+        for run in range(max(opts.runs, 1)):
+            for col, argv, ext in languages:
+                if col in outputs and outputs[col] is None:
+                    continue   # failed before: do not try again
+                path = (BENCH / "{}.{}".format(name, ext)).as_posix()
+                seconds, out, error = time_run(argv + [path])
+                if error:
+                    problems.append("{} ({}): {}".format(name, col, error))
+                    outputs[col] = None
+                    continue
+                if col not in outputs:
+                    outputs[col] = out
+                elif not agree(numbers(out), numbers(outputs[col])):
+                    problems.append("{} ({}): output changed between runs"
+                                    .format(name, col))
+                samples[col].append(seconds)
+            progress("  {} run {}/{}".format(name, run + 1, opts.runs))
+        for col, _, _ in languages:
+            ok = outputs.get(col) is not None and samples[col]
+            times[name, col] = statistics.median(samples[col]) if ok else None
+        printed = [(col, out) for col, out in outputs.items() if out]
+        if any(not agree(numbers(out), numbers(printed[0][1]))
+               for _, out in printed[1:]):
+            problems.append("{}: the outputs disagree: {}".format(
+                name, ", ".join("{} {!r}".format(col, out.strip())
+                                for col, out in printed)))
+    progress(" " * 40)
+
+    header = ["benchmark", "kader s", "lua s", "python s", "kader/lua",
+              "kader/python"]
+    rows = []
+    for name in names:
+        k = times.get((name, "kader"))
+        lu = times.get((name, "lua"))
+        py = times.get((name, "python"))
+        rows.append([name, fmt_seconds(k), fmt_seconds(lu), fmt_seconds(py),
+                     fmt_ratio(k, lu), fmt_ratio(k, py)])
+
+    if opts.markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+        print()
+    else:
+        widths = [max(len(r[i]) for r in rows + [header])
+                  for i in range(len(header))]
+        for row in [header] + rows:
+            print("  ".join(cell.ljust(widths[0]) if i == 0
+                            else cell.rjust(widths[i])
+                            for i, cell in enumerate(row)))
+        print()
+
+    versions = []
+    if lua:
+        versions.append(version([lua, "-v"]))
+    versions.append(version([python, "--version"]))
+    if any(col == "kader" for col, _, _ in languages):
+        versions.insert(0, version([kader, "--version"]))
+    details = [
+        "Median of {} runs each, wall-clock time, the three run in turn."
+        .format(opts.runs),
+        "Machine: {}, {} CPUs ({}).".format(
+            cpu_model(), os.cpu_count(), sys.platform),
+        "Interpreters: {}.".format("; ".join(v for v in versions if v)),
+        "Command: `{}`".format(command) if opts.markdown
+        else "Command: {}".format(command),
+    ]
+    for line in details + ["note: " + n for n in notes]:
+        print(line)
+    if problems:
+        print()
+        for p in problems:
+            print("PROBLEM: " + p)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
