@@ -287,7 +287,8 @@ static bool equal(KaderState *K, Value a, Value b, int depth) {
     }
     return true;
   }
-  return false; /* strings are interned; others compare by identity */
+  if (IS_STRING(a)) return str_equal(AS_STRING(a), AS_STRING(b));
+  return false; /* functions, kinds and declarations: by identity */
 }
 
 bool kd_equal(KaderState *K, Value a, Value b) { return equal(K, a, b, 0); }

@@ -135,7 +135,7 @@ static Value b_has(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_RECORD(args[0])) arg_error(K, "has", 1, "a record", args[0]);
   if (!IS_STRING(args[1])) arg_error(K, "has", 2, "a string", args[1]);
-  int i = record_find(AS_RECORD(args[0]), AS_STRING(args[1]));
+  int i = record_find(AS_RECORD(args[0]), str_key(K, AS_STRING(args[1])));
   return BOOL_VAL(i >= 0 && AS_RECORD(args[0])->values[i].type != V_UNDEF);
 }
 

@@ -118,7 +118,7 @@ static void emit_loop(Compiler *c, int start, Span span) {
 }
 
 static ObjString *intern(Compiler *c, const char *s) {
-  return str_cstr(c->K, s);
+  return str_cstr(c->K, s); /* names and keys are always interned */
 }
 
 static int name_const(Compiler *c, const char *name, Span span) {
@@ -315,11 +315,14 @@ static const OpCode binary_ops[] = {
 static void function(Compiler *c, Node *n, const char *doc);
 
 static void binary(Compiler *c, Node *n) {
-  /* x + constant number is the most common loop step */
-  if (n->op == B_ADD && n->b->kind == N_NUMBER) {
+  static const OpCode with_const[] = {
+    [B_ADD] = OP_ADD_CONST, [B_SUB] = OP_SUB_CONST, [B_MUL] = OP_MUL_CONST,
+    [B_DIV] = OP_DIV_CONST, [B_MOD] = OP_MOD_CONST,
+  };
+  if (n->op <= B_MOD && n->b->kind == N_NUMBER) {
     expr(c, n->a);
     int k = add_const(c, NUM_VAL(n->b->number), n->span);
-    emit_op(c, OP_ADD_CONST, 0, n->span);
+    emit_op(c, with_const[n->op], 0, n->span);
     emit_u16(c, k, n->span);
     return;
   }
@@ -676,6 +679,14 @@ static void assign(Compiler *c, Node *n) {
 /* Compiles a condition and a jump taken when it is false. `a < b` becomes
 ** one instruction, the test of nearly every counting loop. */
 static int condition_jump(Compiler *c, Node *cond) {
+  if (cond->kind == N_BINARY && cond->op == B_LT && cond->b->kind == N_NUMBER) {
+    expr(c, cond->a);
+    int k = add_const(c, NUM_VAL(cond->b->number), cond->span);
+    emit_op(c, OP_LT_CONST_JUMP, -1, cond->span);
+    emit_u16(c, k, cond->span);
+    emit_u16(c, 0xffff, cond->span);
+    return (int)chunk(c)->count - 2;
+  }
   if (cond->kind == N_BINARY && cond->op == B_LT) {
     expr(c, cond->a);
     expr(c, cond->b);

@@ -135,7 +135,7 @@ bool kd_type_check(KaderState *K, ObjType *t, Value v) {
       ObjList *l = AS_LIST(t->a);
       for (uint32_t i = 0; i < l->count; i++) {
         Value o = l->items[i];
-        if (o.type == v.type && values_equal(o, v)) return true;
+        if (values_equal(o, v)) return true;
       }
       return false;
     }

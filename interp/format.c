@@ -134,6 +134,19 @@ static void put_number(Out *o, double x, Locale loc) {
 }
 
 size_t fmt_number(char *buf, size_t cap, double x, Locale loc) {
+  /* whole numbers are by far the most common: print them directly */
+  if (x == (double)(long long)x && x > -1e14 && x < 1e14 && cap >= 24) {
+    char digits[24];
+    long long v = (long long)x;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    int n = 0;
+    do digits[n++] = (char)('0' + u % 10); while ((u /= 10) != 0);
+    size_t len = 0;
+    if (v < 0) buf[len++] = '-';
+    while (n) buf[len++] = digits[--n];
+    buf[len] = '\0';
+    return len;
+  }
   Out o = {buf, cap, 0};
   put_number(&o, x, loc);
   return finish(&o);

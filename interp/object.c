@@ -17,35 +17,64 @@ uint32_t hash_bytes(const char *s, size_t len) {
   return h;
 }
 
-ObjString *str_new(KaderState *K, const char *s, size_t len) {
+static ObjString *str_alloc(KaderState *K, size_t len) {
+  if (len > 0x7fffffffu) kd_error(K, "string too long");
+  ObjString *str =
+      (ObjString *)kd_alloc_obj(K, sizeof(ObjString) + len + 1, O_STRING);
+  str->hash = 0;
+  str->len = (uint32_t)len;
+  str->interned = false;
+  str->chars[len] = '\0';
+  return str;
+}
+
+ObjString *str_intern(KaderState *K, const char *s, size_t len) {
   uint32_t hash = hash_bytes(s, len);
   ObjString *found = strset_find(&K->strings, s, len, hash);
   if (found) return found;
-  ObjString *str =
-      (ObjString *)kd_alloc_obj(K, sizeof(ObjString) + len + 1, O_STRING);
-  str->hash = hash;
-  str->len = (uint32_t)len;
+  ObjString *str = str_alloc(K, len);
   memcpy(str->chars, s, len);
-  str->chars[len] = '\0';
+  str->hash = hash;
+  str->interned = true;
   kd_push_root(K, OBJ_VAL(str));
   strset_add(K, &K->strings, str);
   kd_pop_root(K);
   return str;
 }
 
-ObjString *str_cstr(KaderState *K, const char *s) {
-  return str_new(K, s, strlen(s));
+ObjString *str_new(KaderState *K, const char *s, size_t len) {
+  if (len <= KD_SHORT_STRING) return str_intern(K, s, len);
+  ObjString *str = str_alloc(K, len);
+  memcpy(str->chars, s, len);
+  return str;
 }
 
+ObjString *str_cstr(KaderState *K, const char *s) {
+  return str_intern(K, s, strlen(s));
+}
+
+ObjString *str_key(KaderState *K, ObjString *s) {
+  return s->interned ? s : str_intern(K, s->chars, s->len);
+}
+
+bool str_equal(ObjString *a, ObjString *b) {
+  if (a == b) return true;
+  if (a->interned && b->interned) return false;
+  return a->len == b->len && memcmp(a->chars, b->chars, a->len) == 0;
+}
+
+/* a and b must stay reachable (the caller's stack holds them). */
 ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b) {
   size_t len = (size_t)a->len + b->len;
-  if (len > 0x7fffffffu) kd_error(K, "string too long");
-  char *buf = kd_realloc(K, NULL, 0, len + 1);
-  memcpy(buf, a->chars, a->len);
-  memcpy(buf + a->len, b->chars, b->len);
-  /* str_new may collect; a and b are not needed any more */
-  ObjString *s = str_new(K, buf, len);
-  kd_realloc(K, buf, len + 1, 0);
+  if (len <= KD_SHORT_STRING) {
+    char buf[KD_SHORT_STRING];
+    memcpy(buf, a->chars, a->len);
+    memcpy(buf + a->len, b->chars, b->len);
+    return str_intern(K, buf, len);
+  }
+  ObjString *s = str_alloc(K, len);
+  memcpy(s->chars, a->chars, a->len);
+  memcpy(s->chars + a->len, b->chars, b->len);
   return s;
 }
 
@@ -213,7 +242,9 @@ bool values_equal(Value a, Value b) {
     case V_BOOL: return a.as.b == b.as.b;
     case V_NUM: return a.as.n == b.as.n && (a.as.n != 0 || 1 / a.as.n == 1 / b.as.n);
     case V_QTY: return a.unit == b.unit && a.as.n == b.as.n;
-    default: return a.as.o == b.as.o;
+    default:
+      if (IS_STRING(a) && IS_STRING(b)) return str_equal(AS_STRING(a), AS_STRING(b));
+      return a.as.o == b.as.o;
   }
 }
 

@@ -35,10 +35,15 @@ typedef enum {
 
 struct Obj { Obj *next; uint8_t type; uint8_t marked; };
 
+/* Short strings are interned (one object per text, compared by pointer);
+** long ones, built by programs, are not: hashing every intermediate result
+** of a concatenation would make building text quadratic. */
+#define KD_SHORT_STRING 40
 typedef struct ObjString {
   Obj obj;
-  uint32_t hash;
+  uint32_t hash;    /* valid when interned */
   uint32_t len;     /* bytes */
+  bool interned;
   char chars[];     /* NUL-terminated */
 } ObjString;
 
@@ -178,8 +183,13 @@ static inline bool is_falsey(Value v) {
 /* Allocation (object.c). Every constructor may run the collector, so the
 ** caller must keep the values it still needs reachable (on the VM stack or
 ** with kd_push_root). */
-ObjString *str_new(KaderState *K, const char *s, size_t len); /* interned */
-ObjString *str_cstr(KaderState *K, const char *s);
+ObjString *str_new(KaderState *K, const char *s, size_t len);
+/* Always interned: names, keys, paths (compare by pointer). */
+ObjString *str_intern(KaderState *K, const char *s, size_t len);
+ObjString *str_cstr(KaderState *K, const char *s); /* interned */
+/* The interned twin of s, for use as a record key or name. */
+ObjString *str_key(KaderState *K, ObjString *s);
+bool str_equal(ObjString *a, ObjString *b);
 ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b);
 ObjList *list_new(KaderState *K, uint32_t cap);
 void list_push(KaderState *K, ObjList *l, Value v);

@@ -206,7 +206,7 @@ static Value get_index(KaderState *K, Value c, Value i) {
   if (IS_LIST(c)) return AS_LIST(c)->items[list_index(K, AS_LIST(c), i)];
   if (IS_RECORD(c) && IS_STRING(i)) {
     uint8_t cache = 255;
-    return field_of(K, c, AS_STRING(i), &cache);
+    return field_of(K, c, str_key(K, AS_STRING(i)), &cache);
   }
   char what[128];
   kd_describe(K, c, what, sizeof what);
@@ -219,12 +219,25 @@ static void set_index(KaderState *K, Value c, Value i, Value v) {
     return;
   }
   if (IS_RECORD(c) && IS_STRING(i)) {
-    set_field(K, c, AS_STRING(i), v);
+    set_field(K, c, str_key(K, AS_STRING(i)), v);
     return;
   }
   char what[128];
   kd_describe(K, c, what, sizeof what);
   kd_error(K, "cannot set an element of %s", what);
+}
+
+/* Floored remainder; whole numbers (the usual case) avoid the slow fmod. */
+static inline double num_mod(double x, double y) {
+  if (x == (double)(int64_t)x && y == (double)(int64_t)y && fabs(x) < 9e15 &&
+      fabs(y) < 9e15) {
+    int64_t r = (int64_t)x % (int64_t)y;
+    if (r != 0 && ((r < 0) != (y < 0))) r += (int64_t)y;
+    return (double)r;
+  }
+  double m = fmod(x, y);
+  if (m != 0 && ((m < 0) != (y < 0))) m += y;
+  return m;
 }
 
 static void iter_prep(KaderState *K, Value x, int vars) {
@@ -274,7 +287,14 @@ static void define_unit(KaderState *K, ObjString *name, Value def) {
     st = units_define_base(K->units, idx);
   } else {
     UnitId u = def.type == V_QTY ? def.unit : UNIT_NONE;
-    check_unit(K, u);
+    double scale;
+    UnitId base;
+    int bad = -1;
+    if (units_reduce(K->units, u, &scale, &base, &bad) == UNIT_PENDING) {
+      if (bad == idx)
+        kd_error(K, "unit '%s' cannot be defined in terms of itself", name->chars);
+      kd_error(K, "unknown unit '%s'", units_name(K->units, bad));
+    }
     if (def.as.n == 0 || !isfinite(def.as.n))
       kd_error(K, "unit '%s' needs a finite, non-zero factor", name->chars);
     st = units_define(K->units, idx, def.as.n, u);
@@ -458,9 +478,7 @@ next:
   CASE(MOD): {
     Value a = sp[-2], b = sp[-1];
     if (a.type == V_NUM && b.type == V_NUM && b.as.n != 0) {
-      double m = fmod(a.as.n, b.as.n);
-      if (m != 0 && ((m < 0) != (b.as.n < 0))) m += b.as.n;
-      sp[-2].as.n = m;
+      sp[-2].as.n = num_mod(a.as.n, b.as.n);
     } else {
       STORE();
       sp[-2] = kd_arith(K, AR_MOD, a, b);
@@ -475,12 +493,32 @@ next:
     NEXT;
   CASE(ADD_CONST): {
     Value b = consts[READ_U16()];
-    if (sp[-1].type == V_NUM) {
-      sp[-1].as.n += b.as.n;
-    } else {
-      STORE();
-      sp[-1] = kd_arith(K, AR_ADD, sp[-1], b);
-    }
+    if (sp[-1].type == V_NUM) sp[-1].as.n += b.as.n;
+    else { STORE(); sp[-1] = kd_arith(K, AR_ADD, sp[-1], b); }
+    NEXT;
+  }
+  CASE(SUB_CONST): {
+    Value b = consts[READ_U16()];
+    if (sp[-1].type == V_NUM) sp[-1].as.n -= b.as.n;
+    else { STORE(); sp[-1] = kd_arith(K, AR_SUB, sp[-1], b); }
+    NEXT;
+  }
+  CASE(MUL_CONST): {
+    Value b = consts[READ_U16()];
+    if (sp[-1].type == V_NUM) sp[-1].as.n *= b.as.n;
+    else { STORE(); sp[-1] = kd_arith(K, AR_MUL, sp[-1], b); }
+    NEXT;
+  }
+  CASE(DIV_CONST): {
+    Value b = consts[READ_U16()];
+    if (sp[-1].type == V_NUM && b.as.n != 0) sp[-1].as.n /= b.as.n;
+    else { STORE(); sp[-1] = kd_arith(K, AR_DIV, sp[-1], b); }
+    NEXT;
+  }
+  CASE(MOD_CONST): {
+    Value b = consts[READ_U16()];
+    if (sp[-1].type == V_NUM && b.as.n != 0) sp[-1].as.n = num_mod(sp[-1].as.n, b.as.n);
+    else { STORE(); sp[-1] = kd_arith(K, AR_MOD, sp[-1], b); }
     NEXT;
   }
   CASE(NEG):
@@ -533,6 +571,20 @@ next:
       r = kd_less(K, CMP_LT, a, b);
     }
     sp -= 2;
+    if (!r) ip += off;
+    NEXT;
+  }
+  CASE(LT_CONST_JUMP): {
+    Value b = consts[READ_U16()];
+    uint16_t off = READ_U16();
+    Value a = sp[-1];
+    bool r;
+    if (a.type == V_NUM) r = a.as.n < b.as.n;
+    else {
+      STORE();
+      r = kd_less(K, CMP_LT, a, b);
+    }
+    sp--;
     if (!r) ip += off;
     NEXT;
   }
