@@ -124,8 +124,8 @@ static Value concat(KaderState *K, Value a, Value b) {
   ObjList *x = AS_LIST(a), *y = AS_LIST(b);
   if ((uint64_t)x->count + y->count > KD_MAX_LIST) kd_error(K, "list too long");
   ObjList *l = list_new(K, x->count + y->count);
-  memcpy(l->items, x->items, sizeof(Value) * x->count);
-  memcpy(l->items + x->count, y->items, sizeof(Value) * y->count);
+  if (x->count) memcpy(l->items, x->items, sizeof(Value) * x->count);
+  if (y->count) memcpy(l->items + x->count, y->items, sizeof(Value) * y->count);
   l->count = x->count + y->count;
   return OBJ_VAL(l);
 }

@@ -176,14 +176,18 @@ static Value b_ceil(KaderState *K, int argc, Value *args) {
 }
 
 /* Half away from zero, on the value as 15 significant digits show it (so
-** round(2.675, 2) is 2.68, as in a spreadsheet). */
+** round(2.675, 2) is 2.68 and round(1.005, 2) is 1.01, as in a
+** spreadsheet): the same rule as the number formats, so a rounded value
+** prints the way it was rounded. */
 static double round_to(double x, int decimals) {
-  char buf[64];
-  snprintf(buf, sizeof buf, "%.15g", x);
-  double y = strtod(buf, NULL);
-  double p = pow(10, decimals);
-  double r = round(y * p) / p;
-  if (fabs(y * p - trunc(y * p)) == 0.5) r = (y < 0 ? floor(y * p) : ceil(y * p)) / p;
+  if (!isfinite(x)) return x;
+  char buf[400];
+  fmt_fixed(buf, sizeof buf, x, decimals < 0 ? 0 : decimals, 0, LOCALE_EN);
+  double r = strtod(buf, NULL);
+  if (decimals < 0) {
+    double p = pow(10, -decimals);
+    r = round(r / p) * p;
+  }
   return r == 0 ? 0 : r;
 }
 

@@ -49,8 +49,6 @@ struct Compiler {
   Upval upvals[256];
   Loop *loop;
   int depth, max_depth; /* stack slots in use */
-  const char **let_globals; /* names bound by `let` in this module */
-  int let_count, let_cap;
 };
 
 static _Noreturn void fail(Compiler *c, Span span, const char *fmt, ...) {
@@ -193,24 +191,6 @@ static bool is_top_level(Compiler *c) {
   return c->enclosing == NULL && c->scope_depth == 0;
 }
 
-static bool is_let_global(Compiler *c, const char *name) {
-  for (int i = 0; i < c->let_count; i++)
-    if (strcmp(c->let_globals[i], name) == 0) return true;
-  return false;
-}
-
-static void note_let_global(Compiler *c, const char *name) {
-  Compiler *top = c;
-  while (top->enclosing) top = top->enclosing;
-  if (top->let_count == top->let_cap) {
-    int cap = KD_GROW(top->let_cap);
-    top->let_globals = kd_realloc(c->K, top->let_globals,
-                                  sizeof(char *) * (size_t)top->let_cap,
-                                  sizeof(char *) * (size_t)cap);
-    top->let_cap = cap;
-  }
-  top->let_globals[top->let_count++] = name;
-}
 
 /* Binds the value on top of the stack to `name`: a global at the top level
 ** of a file, a local (already in its slot) elsewhere. */
@@ -226,7 +206,9 @@ static void bind_name(Compiler *c, const char *name, bool is_const, Span span) {
     emit_op(c, OP_DEFINE_GLOBAL, -1, span);
     emit_u16(c, slot, span);
     emit_byte(c, is_const ? 1 : 0, span);
-    if (is_const) note_let_global(c, name);
+    /* known at compile time, so `x = …` after `let x` fails before running */
+    if (is_const) c->K->global_flags[slot] |= GLOBAL_LET;
+    else c->K->global_flags[slot] &= (uint8_t)~GLOBAL_LET;
   } else {
     add_local(c, name, is_const, span);
   }
@@ -268,13 +250,12 @@ static void store_name(Compiler *c, const char *name, Span span) {
     emit_byte(c, (uint8_t)i, span);
     return;
   }
-  Compiler *top = c;
-  while (top->enclosing) top = top->enclosing;
-  if (is_let_global(top, name))
+  int slot = global_slot(c, name, span);
+  if (c->K->global_flags[slot] & GLOBAL_LET)
     fail(c, span, "cannot assign to '%s': it was bound with let (use var for "
          "a value that changes)", name);
   emit_op(c, OP_SET_GLOBAL, -1, span);
-  emit_u16(c, global_slot(c, name, span), span);
+  emit_u16(c, slot, span);
 }
 
 /* ---- units ---- */
@@ -434,8 +415,6 @@ static void compiler_init(Compiler *c, Compiler *enclosing, KaderState *K,
   c->scope_depth = 0;
   c->loop = NULL;
   c->depth = c->max_depth = 0;
-  c->let_globals = NULL;
-  c->let_count = c->let_cap = 0;
   c->fn = function_new(K, m);
   K->compiler = c; /* from here on the function is a root */
   /* slot 0 holds the function being called */
@@ -448,8 +427,6 @@ static ObjFunction *compiler_end(Compiler *c, Span span) {
   emit_op(c, OP_RETURN, -1, span);
   ObjFunction *fn = c->fn;
   fn->max_slots = c->max_depth + 2;
-  if (c->let_globals)
-    kd_realloc(c->K, c->let_globals, sizeof(char *) * (size_t)c->let_cap, 0);
   c->K->compiler = c->enclosing;
   return fn;
 }

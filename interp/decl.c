@@ -291,7 +291,7 @@ static Value copy_default(KaderState *K, Value v) {
   if (IS_LIST(v)) {
     ObjList *src = AS_LIST(v);
     ObjList *l = list_new(K, src->count);
-    memcpy(l->items, src->items, sizeof(Value) * src->count);
+    if (src->count) memcpy(l->items, src->items, sizeof(Value) * src->count);
     l->count = src->count;
     return OBJ_VAL(l);
   }

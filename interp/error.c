@@ -68,6 +68,12 @@ char *kd_render_diag(KaderState *K, ObjModule *m, Span span, const char *kind,
   }
   const char *src = m->source->chars;
   size_t len = m->source->len;
+  if (span.off >= len) {
+    /* "at the end of the input": point just after the last thing written */
+    span.off = (uint32_t)len;
+    while (span.off > 0 && strchr(" \t\r\n", src[span.off - 1])) span.off--;
+    span.len = 0;
+  }
   uint32_t line, col;
   kd_line_col(src, len, span.off, &line, &col);
   buf_fmt(&b, "%s:%u:%u: %s%s:%s %s\n", m->path->chars, line, col, red, kind,

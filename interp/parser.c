@@ -23,6 +23,8 @@ typedef struct Parser {
   Token cur, ahead;
   int has_ahead;
   TokenType prev; /* the last token before cur that was not a line break */
+  uint32_t prev_end; /* where that token ended: errors at the end of the
+                        input point there, not past trailing comments */
   int depth;
   ParseError *err;
   jmp_buf fail;
@@ -75,8 +77,10 @@ static _Noreturn void fail_at(Parser *P, Token t, const char *fmt, ...) {
   va_list ap;
   int incomplete = t.type == TK_EOF && !P->lx.sub &&
                    (P->lx.nest > 0 || continues(P->prev));
+  Span sp = t.span;
+  if (t.type == TK_EOF && !P->lx.sub && P->prev_end > 0) sp = (Span){P->prev_end, 0};
   va_start(ap, fmt);
-  vfail(P, t.span, incomplete, fmt, ap);
+  vfail(P, sp, incomplete, fmt, ap);
 }
 
 /* How a token reads in "found ...". */
@@ -102,7 +106,10 @@ static const char *found(Parser *P, Token t, char *buf, size_t cap) {
 /* ---- tokens ----------------------------------------------------------- */
 
 static void next(Parser *P) {
-  if (P->cur.type != TK_NEWLINE) P->prev = P->cur.type;
+  if (P->cur.type != TK_NEWLINE) {
+    P->prev = P->cur.type;
+    P->prev_end = P->cur.span.off + P->cur.span.len;
+  }
   if (P->has_ahead) { P->cur = P->ahead; P->has_ahead = 0; }
   else P->cur = lex_next(&P->lx);
   if (P->cur.type == TK_ERROR) {
@@ -514,7 +521,7 @@ static Node *record_literal(Parser *P) {
   next(P);
   for (;;) {
     const char *key;
-    Span key_span = P->cur.span;
+    Span key_span;
     int newline;
     skip_newlines(P);
     key_span = P->cur.span;

@@ -18,7 +18,7 @@
 
 #define KD_MAX_FRAMES 20000   /* deeper recursion is a stack overflow */
 #define KD_MAX_NATIVE_DEPTH 180 /* C recursion through natives and imports */
-#define KD_MAX_ROOTS 64
+#define KD_MAX_ROOTS 1024 /* natives nest at most KD_MAX_NATIVE_DEPTH deep */
 
 typedef struct CallFrame {
   ObjClosure *closure;
@@ -91,6 +91,7 @@ struct KaderState {
 #define GLOBAL_CONST 1
 #define GLOBAL_DEFINED 2
 #define GLOBAL_STD 4 /* defined by the standard library */
+#define GLOBAL_LET 8 /* compile time: the last top-level binding was `let` */
 
 /* ---- memory (gc.c) ---- */
 void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size);
@@ -102,7 +103,9 @@ void kd_collect(KaderState *K);
 void kd_mark_value(KaderState *K, Value v);
 void kd_mark_obj(KaderState *K, Obj *o);
 void kd_free_objects(KaderState *K);
+_Noreturn void kd_error(KaderState *K, const char *fmt, ...);
 static inline void kd_push_root(KaderState *K, Value v) {
+  if (K->root_count == KD_MAX_ROOTS) kd_error(K, "internal error: too many temporary roots");
   K->roots[K->root_count++] = v;
 }
 static inline void kd_pop_root(KaderState *K) { K->root_count--; }

@@ -268,7 +268,8 @@ static void define_global(KaderState *K, uint32_t slot, Value v, bool is_const) 
     kd_error(K, "'%s' is already defined%s", K->global_names[slot]->chars,
              (flags & GLOBAL_STD) ? " by the standard library" : "");
   K->globals[slot] = v;
-  K->global_flags[slot] = (uint8_t)(GLOBAL_DEFINED | (is_const ? GLOBAL_CONST : 0) |
+  K->global_flags[slot] = (uint8_t)((flags & GLOBAL_LET) | GLOBAL_DEFINED |
+                                    (is_const ? GLOBAL_CONST : 0) |
                                     (K->loading_std ? GLOBAL_STD : 0));
 }
 
@@ -720,7 +721,7 @@ next:
     int n = READ_U16();
     STORE();
     ObjList *l = list_new(K, (uint32_t)n);
-    memcpy(l->items, sp - n, sizeof(Value) * (size_t)n);
+    if (n) memcpy(l->items, sp - n, sizeof(Value) * (size_t)n);
     l->count = (uint32_t)n;
     sp -= n;
     PUSH(OBJ_VAL(l));

@@ -665,22 +665,23 @@ static void test_errors(void **state) {
 
 static void test_incomplete(void **state) {
   (void)state;
+  /* at the end of the input, errors point just after the last token */
   check_err("f(1,", "expected an expression, found the end of the input", 4, 0, 1);
   check_err("f(1", "expected ')' to close the call", 3, 0, 1);
-  check_err("(1 +\n", "expected an expression, found the end of the input", 5, 0, 1);
-  check_err("if x {\n  y\n", "expected '}' to close the block", 11, 0, 1);
+  check_err("(1 +\n", "expected an expression, found the end of the input", 4, 0, 1);
+  check_err("if x {\n  y\n", "expected '}' to close the block", 10, 0, 1);
   check_err("fn f() {", "expected '}' to close the block", 8, 0, 1);
-  check_err("x = {a: 1,\n", "expected '}' to close the record", 11, 0, 1);
+  check_err("x = {a: 1,\n", "expected '}' to close the record", 10, 0, 1);
   check_err("x = [1,", "expected an expression, found the end of the input", 7, 0, 1);
   check_err("1 +", "expected an expression, found the end of the input", 3, 0, 1);
-  check_err("1 +\n", "expected an expression, found the end of the input", 4, 0, 1);
+  check_err("1 +\n", "expected an expression, found the end of the input", 3, 0, 1);
   check_err("x =", "expected an expression, found the end of the input", 3, 0, 1);
   check_err("a and", "expected an expression, found the end of the input", 5, 0, 1);
   check_err("1 to", "expected an expression, found the end of the input", 4, 0, 1);
   check_err("x in", "expected a unit after 'in'", 4, 0, 1);
   check_err("print(\"abc", "unterminated string", 6, 1, 1);
-  check_err("kind k {\n a: text\n", "expected '}' to close the kind", 18, 0, 1);
-  check_err("t x {\n a: 1\n", "expected '}' to close the declaration", 12, 0, 1);
+  check_err("kind k {\n a: text\n", "expected '}' to close the kind", 17, 0, 1);
+  check_err("t x {\n a: 1\n", "expected '}' to close the declaration", 11, 0, 1);
   /* complete but wrong */
   check_err("1 + )", "expected an expression, found ')'", 4, 1, 0);
   check_err("let x", "expected '=' after 'let x', found the end of the input", 5, 0, 0);
