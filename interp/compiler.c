@@ -764,6 +764,8 @@ static void stmt(Compiler *c, Node *n) {
   switch (n->kind) {
     case N_LET:
     case N_VAR:
+      /* `let per_week = fn (x) => …` names the function in messages */
+      if (n->a && n->a->kind == N_FN && !n->a->name) n->a->name = n->name;
       if (n->a) expr(c, n->a);
       else emit_op(c, OP_NIL, 1, n->span);
       bind_name(c, n->name, n->kind == N_LET, n->name_span);

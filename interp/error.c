@@ -153,9 +153,13 @@ _Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
                               "runtime error", message);
   Buf b = {text, text ? strlen(text) : 0, text ? strlen(text) + 1 : 0};
   /* the Kader functions that were running, innermost first; a run of
-  ** identical lines (deep recursion) is shown once with a count */
+  ** identical lines (deep recursion) is shown once with a count, and a very
+  ** long trace (mutual recursion) keeps its first and last lines */
+  enum { HEAD = 12, TAIL = 4 };
   char prev[600] = "";
-  int repeats = 0;
+  int repeats = 0, lines = 0, hidden = 0;
+  char tail[TAIL][600];
+  int tail_count = 0;
   for (int i = K->frame_count - 1; i >= 0; i--) {
     CallFrame *f = &K->frames[i];
     ObjFunction *fn = f->closure->fn;
@@ -171,12 +175,26 @@ _Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
       repeats++;
       continue;
     }
-    if (repeats) buf_fmt(&b, "    ... the line above %d more time%s\n", repeats,
-                         repeats == 1 ? "" : "s");
-    repeats = 0;
-    buf_add(&b, entry, strlen(entry));
     memcpy(prev, entry, sizeof prev);
+    if (repeats && lines < HEAD)
+      buf_fmt(&b, "    ... the line above %d more time%s\n", repeats,
+              repeats == 1 ? "" : "s");
+    repeats = 0;
+    if (lines < HEAD) {
+      buf_add(&b, entry, strlen(entry));
+      lines++;
+      continue;
+    }
+    /* past the head: remember the last few, count the rest */
+    if (tail_count == TAIL) {
+      memmove(tail[0], tail[1], sizeof tail[0] * (TAIL - 1));
+      tail_count--;
+      hidden++;
+    }
+    memcpy(tail[tail_count++], entry, sizeof entry);
   }
+  if (hidden) buf_fmt(&b, "    ... %d more calls\n", hidden);
+  for (int i = 0; i < tail_count; i++) buf_add(&b, tail[i], strlen(tail[i]));
   if (repeats) buf_fmt(&b, "    ... the line above %d more time%s\n", repeats,
                        repeats == 1 ? "" : "s");
   set_last_error(K, b.s);

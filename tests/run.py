@@ -180,12 +180,15 @@ class Result:
             self.lines.append(detail)
 
 
-def run_process(argv, env=None, merge=False):
-    """Runs argv from the root with empty stdin. Returns (code, stdout,
-    stderr, timed_out); code < 0 is a signal. With merge, stderr goes into
-    stdout (in the order it was written) and the stderr returned is empty."""
+def run_process(argv, env=None, merge=False, stdin=None):
+    """Runs argv from the root with empty stdin (or the bytes given).
+    Returns (code, stdout, stderr, timed_out); code < 0 is a signal. With
+    merge, stderr goes into stdout (in the order it was written) and the
+    stderr returned is empty."""
     try:
-        proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(argv, cwd=ROOT,
+                                stdin=subprocess.DEVNULL if stdin is None
+                                else subprocess.PIPE,
                                 stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT if merge
                                 else subprocess.PIPE,
@@ -194,7 +197,7 @@ def run_process(argv, env=None, merge=False):
         return None, "", "cannot run {}: {}".format(argv[0], e.strerror), False
     timed_out = False
     try:
-        out, err = proc.communicate(timeout=TIMEOUT)
+        out, err = proc.communicate(input=stdin, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         timed_out = True
         try:
@@ -453,6 +456,35 @@ def _test_output(text, name):
     return text
 
 
+def run_cli_case(kader, case, verbose):
+    """One case of tests/cli_cases.py: the command line tool as a user runs
+    it (options, -e, stdin, exit codes)."""
+    res = Result()
+    args = [a.replace("KADER", kader) for a in case["args"]]
+    stdin = case.get("stdin")
+    code, out, err, timed_out = run_process(
+        [kader] + args, stdin=stdin.encode() if stdin is not None else None)
+    name = "cli: kader " + " ".join(case["args"])
+    problems = []
+    if timed_out:
+        problems.append("timed out")
+    if code != case.get("exit", 0):
+        problems.append("exit {} (expected {})".format(code, case.get("exit", 0)))
+    if "stdout" in case and out != case["stdout"]:
+        problems.append("stdout {!r} (expected {!r})".format(out, case["stdout"]))
+    for text in case.get("stdout_has", []):
+        if text not in out:
+            problems.append("stdout lacks {!r}".format(text))
+    for text in case.get("stderr_has", []):
+        if text not in err:
+            problems.append("stderr lacks {!r}".format(text))
+    if problems:
+        res.fail(name, "; ".join(problems), excerpt(err) if err else None)
+    else:
+        res.ok(name, "as expected", verbose)
+    return res
+
+
 def main():
     parser = argparse.ArgumentParser(description="Runs the Kader tests.")
     parser.add_argument("--kader", default="./kader",
@@ -497,6 +529,12 @@ def main():
         if opts.filter in name or opts.filter in doc:
             jobs.append(lambda a=(doc, number, first, source): run_doc_test(
                 kader, *a, opts.verbose))
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import cli_cases
+    for case in cli_cases.CASES:
+        if opts.filter in "cli " + " ".join(case["args"]):
+            jobs.append(lambda c=case: run_cli_case(kader, c, opts.verbose))
 
     if unit_dir.is_dir():
         for binary in sorted(unit_dir.glob("test_*")):

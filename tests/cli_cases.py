@@ -1,0 +1,42 @@
+"""The command-line tool as a user runs it: one case a dict.
+
+args: the arguments (KADER stands for the interpreter's path); stdin: text
+piped in (otherwise stdin is empty); exit: the expected exit code (0);
+stdout: the exact output; stdout_has / stderr_has: texts that must appear.
+Run by tests/run.py, which counts each case as one test.
+"""
+
+CASES = [
+    {"args": ["--version"], "stdout_has": ["kader 0.1.0", "language 0.1"]},
+    {"args": ["--help"], "stdout_has": ["usage: kader", "--locale"]},
+    {"args": ["-e", "print(1 + 2)"], "stdout": "3\n"},
+    {"args": ["--locale", "en", "-e", "print(0.5, € 1234.5)"],
+     "stdout": "0.5 €1,234.50\n"},
+    {"args": ["--locale=nl", "-e", "print(0.5, € 1234.5)"],
+     "stdout": "0,5 € 1.234,50\n"},
+    {"args": ["-"], "stdin": "print(\"van stdin\")\n", "stdout": "van stdin\n"},
+    # no arguments and stdin not a terminal: the program is read from stdin,
+    # with no prompts
+    {"args": [], "stdin": "let x = 2\nprint(x * 21)\n", "stdout": "42\n"},
+    {"args": ["-e", "print(args)", "a", "b"], "stdout": "[\"a\"; \"b\"]\n"},
+    {"args": ["tests/cli/args.kader", "een", "twee"], "stdout": "2 een twee\n"},
+    {"args": ["tests/cli/shebang.kader"], "stdout": "shebang ok\n"},
+    {"args": ["-e", "let x = "], "exit": 2,
+     "stderr_has": ["<-e>:1:8: error: expected an expression"]},
+    {"args": ["-e", "print(1 h + € 1)"], "exit": 1,
+     "stderr_has": ["<-e>:1:7: runtime error: cannot add h and €"]},
+    {"args": ["geen-bestand.kader"], "exit": 2,
+     "stderr_has": ["cannot read geen-bestand.kader"]},
+    {"args": ["--onbekend"], "exit": 2, "stderr_has": ["unknown option --onbekend"]},
+    {"args": ["--locale", "fr", "-e", "1"], "exit": 2,
+     "stderr_has": ["--locale takes nl or en"]},
+    {"args": ["-e"], "exit": 2, "stderr_has": ["-e needs code"]},
+    {"args": ["--memory-limit", "16", "-e",
+              "var xs = [1]\nwhile true { xs = xs + xs }"], "exit": 1,
+     "stderr_has": ["runtime error: out of memory"]},
+    {"args": ["tests"], "exit": 2, "stderr_has": ["it is a directory"]},
+    {"args": ["examples/provincie.kader"],
+     "stdout_has": ["Totaal: 12,88 h/week",
+                    "Incidenteel: € 13.378,96 tot € 84.739,53",
+                    "Vast: € 14.315,84/year tot € 138.958,12/year"]},
+]
