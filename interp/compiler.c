@@ -32,7 +32,10 @@ typedef struct Upval { uint8_t index; bool is_local; bool is_const; const char *
 
 typedef struct Loop {
   struct Loop *enclosing;
-  int start;          /* where `continue` goes */
+  int start;          /* where `continue` goes; -1: forward, to the test of
+                         a while loop, patched like breaks */
+  int continues[64];
+  int continue_count;
   int scope_depth;    /* locals deeper than this are the loop body's */
   int breaks[64];
   int break_count;
@@ -612,8 +615,84 @@ static void pop_to_scope(Compiler *c, int scope_depth, Span span) {
     emit_byte(c, c->locals[i].captured ? OP_CLOSE_UPVAL : OP_POP, span);
 }
 
+/* `i = i + 1` and `i += 1`: one instruction instead of three, because
+** nearly every loop counts. Only for a plain number on the right. */
+static bool increment(Compiler *c, Node *n) {
+  Node *t = n->a, *v = n->b;
+  double k;
+  if (t->kind != N_NAME) return false;
+  if (n->op == B_ADD && v->kind == N_NUMBER) {
+    k = v->number;
+  } else if (n->op == B_NONE && v->kind == N_BINARY && v->op == B_ADD &&
+             v->a->kind == N_NAME && strcmp(v->a->name, t->name) == 0 &&
+             v->b->kind == N_NUMBER) {
+    k = v->b->number;
+  } else {
+    return false;
+  }
+  int kc = add_const(c, NUM_VAL(k), n->span);
+  int i = resolve_local(c, t->name);
+  if (i >= 0) {
+    if (c->locals[i].is_const) return false; /* store_name reports it */
+    emit_op(c, OP_INCR_LOCAL, 0, n->span);
+    emit_byte(c, (uint8_t)i, n->span);
+    emit_u16(c, kc, n->span);
+    return true;
+  }
+  if (resolve_upval(c, t->name, t->span) >= 0) return false;
+  int slot = global_slot(c, t->name, t->span);
+  if (c->K->global_flags[slot] & GLOBAL_LET) return false;
+  emit_op(c, OP_INCR_GLOBAL, 0, n->span);
+  emit_u16(c, slot, n->span);
+  emit_u16(c, kc, n->span);
+  return true;
+}
+
+/* Can evaluating n change a variable? (Only a call can.) */
+static bool has_call(Node *n) {
+  if (!n) return false;
+  switch (n->kind) {
+    case N_CALL: return true;
+    case N_FN: return false;
+    default: break;
+  }
+  if (has_call(n->a) || has_call(n->b) || has_call(n->c)) return true;
+  for (uint32_t i = 0; i < n->items.count; i++)
+    if (has_call(n->items.items[i])) return true;
+  return false;
+}
+
+/* `total = total + x` and `total += x`: the running totals of a model.
+** Evaluating x first is only invisible when x cannot change total. */
+static bool accumulate(Compiler *c, Node *n) {
+  Node *t = n->a, *v = n->b, *addend;
+  if (t->kind != N_NAME) return false;
+  if (n->op == B_ADD) addend = v;
+  else if (n->op == B_NONE && v->kind == N_BINARY && v->op == B_ADD &&
+           v->a->kind == N_NAME && strcmp(v->a->name, t->name) == 0)
+    addend = v->b;
+  else return false;
+  if (has_call(addend)) return false;
+  int i = resolve_local(c, t->name);
+  if (i >= 0) {
+    if (c->locals[i].is_const) return false;
+    expr(c, addend);
+    emit_op(c, OP_ADD_TO_LOCAL, -1, n->span);
+    emit_byte(c, (uint8_t)i, n->span);
+    return true;
+  }
+  if (resolve_upval(c, t->name, t->span) >= 0) return false;
+  int slot = global_slot(c, t->name, t->span);
+  if (c->K->global_flags[slot] & GLOBAL_LET) return false;
+  expr(c, addend);
+  emit_op(c, OP_ADD_TO_GLOBAL, -1, n->span);
+  emit_u16(c, slot, n->span);
+  return true;
+}
+
 static void assign(Compiler *c, Node *n) {
   Node *t = n->a;
+  if (increment(c, n) || accumulate(c, n)) return;
   OpCode op = n->op == B_NONE ? OP__COUNT : binary_ops[n->op];
   switch (t->kind) {
     case N_NAME:
@@ -701,13 +780,38 @@ static void patch_breaks(Compiler *c, Loop *loop, Span span) {
   for (int i = 0; i < loop->break_count; i++) patch_jump(c, loop->breaks[i], span);
 }
 
+/* The test of a while loop, at its end: jump back to `body` while true. */
+static void condition_loop(Compiler *c, Node *cond, int body) {
+  OpCode op = OP_LOOP_IF_TRUE;
+  if (cond->kind == N_BINARY && cond->op == B_LT && cond->b->kind == N_NUMBER) {
+    expr(c, cond->a);
+    int k = add_const(c, NUM_VAL(cond->b->number), cond->span);
+    emit_op(c, OP_LT_CONST_LOOP, -1, cond->span);
+    emit_u16(c, k, cond->span);
+  } else if (cond->kind == N_BINARY && cond->op == B_LT) {
+    expr(c, cond->a);
+    expr(c, cond->b);
+    emit_op(c, OP_LT_LOOP, -2, cond->span);
+  } else {
+    expr(c, cond);
+    emit_op(c, op, -1, cond->span);
+  }
+  int dist = (int)chunk(c)->count + 2 - body;
+  if (dist > 0xffff) fail(c, cond->span, "this loop body is too large");
+  emit_u16(c, dist, cond->span);
+}
+
 static void while_stmt(Compiler *c, Node *n) {
   Loop loop;
-  loop.start = (int)chunk(c)->count;
-  int exit = condition_jump(c, n->a);
+  loop.start = -1;
+  loop.continue_count = 0;
+  int to_test = emit_jump(c, OP_JUMP, 0, n->span);
+  int body = (int)chunk(c)->count;
   loop_body(c, &loop, n->b, c->scope_depth);
-  emit_loop(c, loop.start, n->span);
-  patch_jump(c, exit, n->span);
+  patch_jump(c, to_test, n->span);
+  for (int i = 0; i < loop.continue_count; i++)
+    patch_jump(c, loop.continues[i], n->span);
+  condition_loop(c, n->a, body);
   patch_breaks(c, &loop, n->span);
 }
 
@@ -721,6 +825,7 @@ static void for_stmt(Compiler *c, Node *n) {
   add_local(c, NULL, true, n->a->span);            /* the position */
   Loop loop;
   loop.start = (int)chunk(c)->count;
+  loop.continue_count = 0;
   emit_op(c, OP_ITER_NEXT, vars, n->a->span);
   emit_byte(c, (uint8_t)base, n->a->span);
   emit_byte(c, (uint8_t)vars, n->a->span);
@@ -745,7 +850,12 @@ static void jump_out(Compiler *c, Node *n) {
          n->kind == N_BREAK ? "break" : "continue");
   if (n->kind == N_CONTINUE) {
     pop_to_scope(c, loop->scope_depth, n->span);
-    emit_loop(c, loop->start, n->span);
+    if (loop->start >= 0) {
+      emit_loop(c, loop->start, n->span);
+      return;
+    }
+    if (loop->continue_count == 64) fail(c, n->span, "too many continues in one loop");
+    loop->continues[loop->continue_count++] = emit_jump(c, OP_JUMP, 0, n->span);
     return;
   }
   /* a break also leaves the loop variables of a for loop behind */

@@ -56,6 +56,10 @@ OPCODE(SUB_CONST, 2)    /* [a] -> [a - consts[u16]] */
 OPCODE(MUL_CONST, 2)    /* [a] -> [a * consts[u16]] */
 OPCODE(DIV_CONST, 2)    /* [a] -> [a / consts[u16]] */
 OPCODE(MOD_CONST, 2)    /* [a] -> [a mod consts[u16]] */
+OPCODE(ADD_TO_LOCAL, 1) /* [x] -> []; slots[u8] = slots[u8] + x (totals) */
+OPCODE(ADD_TO_GLOBAL, 2)/* [x] -> []; globals[u16] = globals[u16] + x */
+OPCODE(INCR_LOCAL, 3)   /* [] -> []; slots[u8] += consts[u16] (i = i + 1) */
+OPCODE(INCR_GLOBAL, 4)  /* [] -> []; globals[u16] += consts[u16 #2] */
 OPCODE(RANGE, 0)        /* [lo hi] -> [lo to hi] */
 OPCODE(CONVERT, 2)      /* [x] -> [x in unit of consts[u16]] */
 OPCODE(CHECK_UNIT, 2)   /* [] -> []; error unless consts[u16]'s unit names
@@ -69,6 +73,10 @@ OPCODE(AND, 2)          /* [a] -> [a] and jump when a is false, else [] */
 OPCODE(OR, 2)           /* [a] -> [a] and jump when a is true, else [] */
 OPCODE(LT_JUMP, 2)      /* [a b] -> []; ip += u16 unless a < b (loop tests) */
 OPCODE(LT_CONST_JUMP, 4)/* [a] -> []; ip += u16 #2 unless a < consts[u16] */
+/* A while loop tests at its end and jumps back while the test holds */
+OPCODE(LOOP_IF_TRUE, 2) /* [c] -> []; ip -= u16 when c is true */
+OPCODE(LT_LOOP, 2)      /* [a b] -> []; ip -= u16 when a < b */
+OPCODE(LT_CONST_LOOP, 4)/* [a] -> []; ip -= u16 #2 when a < consts[u16] */
 OPCODE(ITER_PREP, 1)    /* [x] -> [iterable 0]; checks x can be iterated,
                            u8 = number of loop variables */
 OPCODE(ITER_NEXT, 4)    /* u8 slot of iterable, u8 variables, u16 exit:

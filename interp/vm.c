@@ -332,13 +332,15 @@ static void run(KaderState *K, int base) {
   Value *slots = frame->slots;
   Value *consts = frame->closure->fn->chunk.consts;
   Value *sp = K->sp;
+  Value *globals = K->globals; /* reloaded when code may add globals */
 
 #define READ_U8() (*ip++)
 #define READ_U16() (ip += 2, (uint16_t)((ip[-2] << 8) | ip[-1]))
 #define STORE() (K->sp = sp, frame->ip = ip)
 #define LOAD()                                   \
   (frame = &K->frames[K->frame_count - 1], ip = frame->ip, \
-   slots = frame->slots, consts = frame->closure->fn->chunk.consts, sp = K->sp)
+   slots = frame->slots, consts = frame->closure->fn->chunk.consts, sp = K->sp, \
+   globals = K->globals)
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define PEEK(n) (sp[-1 - (n)])
@@ -372,7 +374,7 @@ next:
   CASE(SET_LOCAL): slots[READ_U8()] = POP(); NEXT;
   CASE(GET_GLOBAL): {
     uint16_t slot = READ_U16();
-    Value v = K->globals[slot];
+    Value v = globals[slot];
     if (v.type == V_UNDEF) {
       STORE();
       global_undefined(K, slot);
@@ -406,7 +408,7 @@ next:
       kd_error(K, "cannot assign to '%s': it was bound with let (use var for "
                "a value that changes)", K->global_names[slot]->chars);
     }
-    K->globals[slot] = POP();
+    globals[slot] = POP();
     NEXT;
   }
   CASE(DEFINE_GLOBAL): {
@@ -589,6 +591,87 @@ next:
     if (!r) ip += off;
     NEXT;
   }
+  CASE(ADD_TO_LOCAL): {
+    Value *x = &slots[READ_U8()];
+    Value v = sp[-1];
+    if (x->type == V_NUM && v.type == V_NUM) x->as.n += v.as.n;
+    else { STORE(); *x = kd_arith(K, AR_ADD, *x, v); }
+    sp--;
+    NEXT;
+  }
+  CASE(ADD_TO_GLOBAL): {
+    uint16_t slot = READ_U16();
+    Value *x = &globals[slot];
+    Value v = sp[-1];
+    if (x->type == V_NUM && v.type == V_NUM &&
+        (K->global_flags[slot] & GLOBAL_CONST) == 0) {
+      x->as.n += v.as.n;
+    } else {
+      STORE();
+      if (x->type == V_UNDEF) global_undefined(K, slot);
+      if (K->global_flags[slot] & GLOBAL_CONST)
+        kd_error(K, "cannot assign to '%s': it was bound with let (use var "
+                 "for a value that changes)", K->global_names[slot]->chars);
+      *x = kd_arith(K, AR_ADD, *x, v);
+    }
+    sp--;
+    NEXT;
+  }
+  CASE(LOOP_IF_TRUE): {
+    uint16_t off = READ_U16();
+    if (!is_falsey(POP())) ip -= off;
+    NEXT;
+  }
+  CASE(LT_LOOP): {
+    uint16_t off = READ_U16();
+    Value a = sp[-2], b = sp[-1];
+    bool r;
+    if (a.type == V_NUM && b.type == V_NUM) r = a.as.n < b.as.n;
+    else {
+      STORE();
+      r = kd_less(K, CMP_LT, a, b);
+    }
+    sp -= 2;
+    if (r) ip -= off;
+    NEXT;
+  }
+  CASE(LT_CONST_LOOP): {
+    Value b = consts[READ_U16()];
+    uint16_t off = READ_U16();
+    Value a = sp[-1];
+    bool r;
+    if (a.type == V_NUM) r = a.as.n < b.as.n;
+    else {
+      STORE();
+      r = kd_less(K, CMP_LT, a, b);
+    }
+    sp--;
+    if (r) ip -= off;
+    NEXT;
+  }
+  CASE(INCR_LOCAL): {
+    Value *x = &slots[READ_U8()];
+    Value k = consts[READ_U16()];
+    if (x->type == V_NUM) x->as.n += k.as.n;
+    else { STORE(); *x = kd_arith(K, AR_ADD, *x, k); }
+    NEXT;
+  }
+  CASE(INCR_GLOBAL): {
+    uint16_t slot = READ_U16();
+    Value k = consts[READ_U16()];
+    Value *x = &globals[slot];
+    if (x->type == V_NUM && (K->global_flags[slot] & GLOBAL_CONST) == 0) {
+      x->as.n += k.as.n;
+    } else {
+      STORE();
+      if (x->type == V_UNDEF) global_undefined(K, slot);
+      if (K->global_flags[slot] & GLOBAL_CONST)
+        kd_error(K, "cannot assign to '%s': it was bound with let (use var "
+                 "for a value that changes)", K->global_names[slot]->chars);
+      *x = kd_arith(K, AR_ADD, *x, k);
+    }
+    NEXT;
+  }
   CASE(RANGE):
     STORE();
     sp[-2] = kd_make_range(K, sp[-2], sp[-1]);
@@ -689,6 +772,7 @@ next:
     } else {
       sp = K->sp;
     }
+    globals = K->globals;
     NEXT;
   }
   CASE(CLOSURE): {
@@ -808,6 +892,7 @@ next:
     STORE();
     print_result(K, sp[-1]);
     sp--;
+    globals = K->globals;
     NEXT;
 
 #if !(defined(__GNUC__) && !defined(KADER_NO_COMPUTED_GOTO))
