@@ -155,12 +155,13 @@ inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS)
 	ASAN_OPTIONS=detect_leaks=$$leaks:abort_on_error=0 $(GC_ENV)$(PYTHON) tests/run.py --kader $(KADER_BIN) --unit-dir $(B)/tests
 
 inner-bench: $(KADER_BIN)
-	@if ! command -v lua5.4 >/dev/null 2>&1; then \
+	@if ! command -v lua5.4 >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.4; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.4 time; \
 	  else \
-	    echo "lua5.4 is missing, the Lua column is skipped; install it with:"; \
-	    echo "  sudo apt-get install -y lua5.4"; \
+	    echo "lua5.4 or GNU time is missing (the Lua or memory columns are"; \
+	    echo "skipped); install them with:"; \
+	    echo "  sudo apt-get install -y lua5.4 time"; \
 	  fi; \
 	fi
 	$(PYTHON) tests/bench/run.py

@@ -20,6 +20,7 @@ import shlex
 import shutil
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -65,21 +66,32 @@ def version(argv):
         return None
 
 
+GNU_TIME = shutil.which("time") if os.path.exists("/usr/bin/time") else None
+
+
 def time_run(argv):
-    """Runs argv once from the root. Returns (seconds, stdout, error)."""
-    start = time.perf_counter()
-    try:
-        p = subprocess.run(argv, cwd=ROOT, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None, "", "timed out after {} s".format(TIMEOUT)
-    seconds = time.perf_counter() - start
+    """Runs argv once from the root. Returns (seconds, stdout, error,
+    peak resident memory in MB or None). The memory comes from GNU time
+    (/usr/bin/time -f %M), which measures its own child; the rusage of a
+    child of this Python process would include Python's own memory."""
+    with tempfile.NamedTemporaryFile(mode="r") as mem_f:
+        prefix = [GNU_TIME, "-f", "%M", "-o", mem_f.name] if GNU_TIME else []
+        start = time.perf_counter()
+        try:
+            p = subprocess.run(prefix + argv, cwd=ROOT,
+                               stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            return None, "", "timed out after {} s".format(TIMEOUT), None
+        seconds = time.perf_counter() - start
+        text = mem_f.read().strip().split("\n")[-1]
+    mb = int(text) / 1024.0 if text.isdigit() else None
     out = p.stdout.decode("utf-8", "replace")
     if p.returncode != 0:
         err = p.stderr.decode("utf-8", "replace").strip().split("\n")
         return None, out, "exit {}: {}".format(p.returncode, " / ".join(
-            err[:3]))
-    return seconds, out, None
+            err[:3])), None
+    return seconds, out, None, mb
 
 
 def progress(text):
@@ -135,16 +147,18 @@ def main():
         print("note: " + note, file=sys.stderr)
 
     times = {}     # (name, column) -> median seconds or None
+    memory = {}    # (name, column) -> largest peak memory (MB) or None
     problems = []
     for name in names:
         samples = {col: [] for col, _, _ in languages}
+        peaks = {col: [] for col, _, _ in languages}
         outputs = {}
         for run in range(max(opts.runs, 1)):
             for col, argv, ext in languages:
                 if col in outputs and outputs[col] is None:
                     continue   # failed before: do not try again
                 path = (BENCH / "{}.{}".format(name, ext)).as_posix()
-                seconds, out, error = time_run(argv + [path])
+                seconds, out, error, mb = time_run(argv + [path])
                 if error:
                     problems.append("{} ({}): {}".format(name, col, error))
                     outputs[col] = None
@@ -155,10 +169,13 @@ def main():
                     problems.append("{} ({}): output changed between runs"
                                     .format(name, col))
                 samples[col].append(seconds)
+                peaks[col].append(mb)
             progress("  {} run {}/{}".format(name, run + 1, opts.runs))
         for col, _, _ in languages:
             ok = outputs.get(col) is not None and samples[col]
             times[name, col] = statistics.median(samples[col]) if ok else None
+            known = [m for m in peaks[col] if m is not None]
+            memory[name, col] = max(known) if ok and known else None
         printed = [(col, out) for col, out in outputs.items() if out]
         if any(not agree(numbers(out), numbers(printed[0][1]))
                for _, out in printed[1:]):
@@ -168,14 +185,16 @@ def main():
     progress(" " * 40)
 
     header = ["benchmark", "kader s", "lua s", "python s", "kader/lua",
-              "kader/python"]
+              "kader/python", "kader MB", "lua MB", "python MB"]
     rows = []
     for name in names:
         k = times.get((name, "kader"))
         lu = times.get((name, "lua"))
         py = times.get((name, "python"))
+        mem = [memory.get((name, col)) for col in ("kader", "lua", "python")]
         rows.append([name, fmt_seconds(k), fmt_seconds(lu), fmt_seconds(py),
-                     fmt_ratio(k, lu), fmt_ratio(k, py)])
+                     fmt_ratio(k, lu), fmt_ratio(k, py)] +
+                    ["-" if m is None else "{:.1f}".format(m) for m in mem])
 
     if opts.markdown:
         print("| " + " | ".join(header) + " |")
