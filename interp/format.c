@@ -14,29 +14,11 @@
 #include <string.h>
 
 #include "format.h"
+#include "textout.h"
 
 #define INFINITY_TEXT "\xE2\x88\x9E" /* ∞ */
 #define EURO_TEXT "\xE2\x82\xAC"     /* € */
 
-typedef struct Out {
-  char *buf;
-  size_t cap, len;
-} Out;
-
-static void put(Out *o, const char *s, size_t n) {
-  if (o->len + 1 < o->cap) {
-    size_t room = o->cap - 1 - o->len;
-    memcpy(o->buf + o->len, s, n < room ? n : room);
-  }
-  o->len += n;
-}
-
-static void put_str(Out *o, const char *s) { put(o, s, strlen(s)); }
-
-static size_t finish(Out *o) {
-  if (o->cap > 0) o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
-  return o->len;
-}
 
 static char decimal_point(Locale loc) { return loc == LOCALE_EN ? '.' : ','; }
 static char group_sep(Locale loc) { return loc == LOCALE_EN ? ',' : '.'; }

@@ -166,20 +166,25 @@ static void load_once(KaderState *K, ObjString *key, ObjModule *m, bool print) {
   list_push(K, K->module_paths, OBJ_VAL(key));
 }
 
+/* Runs a module of the embedded standard library once. */
+static void load_embedded(KaderState *K, const KdStdlibFile *f) {
+  char key[300];
+  snprintf(key, sizeof key, "<stdlib>/%s", f->name);
+  ObjString *k = str_cstr(K, key);
+  if (find_path(K->module_paths, k) >= 0) return;
+  kd_push_root(K, OBJ_VAL(k));
+  ObjModule *m = kd_load_module(K, key, f->source, f->len, true);
+  kd_push_root(K, OBJ_VAL(m));
+  load_once(K, k, m, false);
+  kd_pop_root(K);
+  kd_pop_root(K);
+}
+
 void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
   if (from->embedded) {
     const KdStdlibFile *f = find_embedded(path->chars);
     if (!f) kd_error(K, "no standard library module '%s'", path->chars);
-    char key[300];
-    snprintf(key, sizeof key, "<stdlib>/%s", f->name);
-    ObjString *k = str_cstr(K, key);
-    if (find_path(K->module_paths, k) >= 0) return;
-    kd_push_root(K, OBJ_VAL(k));
-    ObjModule *m = kd_load_module(K, key, f->source, f->len, true);
-    kd_push_root(K, OBJ_VAL(m));
-    load_once(K, k, m, false);
-    kd_pop_root(K);
-    kd_pop_root(K);
+    load_embedded(K, f);
     return;
   }
   /* relative to the importing file */
@@ -289,21 +294,14 @@ KaderResult kd_run_path(KaderState *K, const char *path) {
 
 static void std_job(KaderState *K, void *ud) {
   (void)ud;
+  /* prelude.kader imports the rest in the order it needs; without one,
+  ** every file runs in name order */
   const KdStdlibFile *prelude = find_embedded("prelude.kader");
-  for (size_t i = 0; i < kd_stdlib_count; i++) {
-    const KdStdlibFile *f = prelude ? prelude : &kd_stdlib_files[i];
-    char key[300];
-    snprintf(key, sizeof key, "<stdlib>/%s", f->name);
-    ObjString *k = str_cstr(K, key);
-    if (find_path(K->module_paths, k) >= 0) continue;
-    kd_push_root(K, OBJ_VAL(k));
-    ObjModule *m = kd_load_module(K, key, f->source, f->len, true);
-    kd_push_root(K, OBJ_VAL(m));
-    load_once(K, k, m, false);
-    kd_pop_root(K);
-    kd_pop_root(K);
-    if (prelude) break;
+  if (prelude) {
+    load_embedded(K, prelude);
+    return;
   }
+  for (size_t i = 0; i < kd_stdlib_count; i++) load_embedded(K, &kd_stdlib_files[i]);
 }
 
 KaderResult kd_load_stdlib(KaderState *K) { return kd_protect(K, std_job, NULL); }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "units.h"
+#include "textout.h"
 
 enum { NAME_PENDING, NAME_BASE, NAME_DERIVED };
 
@@ -467,24 +468,6 @@ int units_dimensionless(UnitTable *t, UnitId u) {
 
 /* ---- display ---- */
 
-typedef struct Out {
-  char *buf;
-  size_t cap, len;
-} Out;
-
-/* Appends what fits (keeping room for the NUL) but counts everything. */
-static void put(Out *o, const char *s, size_t n) {
-  if (o->len + 1 < o->cap) {
-    size_t room = o->cap - 1 - o->len;
-    memcpy(o->buf + o->len, s, n < room ? n : room);
-  }
-  o->len += n;
-}
-
-static size_t finish(Out *o) {
-  if (o->cap > 0) o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
-  return o->len;
-}
 
 static void put_atom(UnitTable *t, Out *o, Atom a) {
   const Name *nm = &t->names[a.name];
