@@ -8,6 +8,7 @@
 ** and the error points at the field the user wrote.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm.h"
@@ -192,9 +193,8 @@ ObjRecord *kd_decl_begin(KaderState *K, Value kind, ObjString *id, Value label) 
   ObjModule *m = f->closure->fn->module;
   Chunk *c = &f->closure->fn->chunk;
   size_t at = (size_t)(f->ip - c->code) - 1;
-  d->file = m->path;
-  kd_line_col(m->source->chars, m->source->len, c->spans[at].off, &d->line,
-              &d->col);
+  d->module = m;
+  d->span = c->spans[at];
   for (uint32_t i = 0; i < k->field_count; i++)
     record_set(K, d, k->fields[i].name, UNDEF_VAL);
   kd_pop_root(K);
@@ -308,6 +308,17 @@ static Value copy_default(KaderState *K, Value v) {
 
 void kd_decl_end(KaderState *K, ObjRecord *d) {
   ObjKind *k = d->kind;
+  kd_decl_defaults(K, d);
+  if (!k->instances) k->instances = list_new(K, 4);
+  list_push(K, k->instances, OBJ_VAL(d));
+  if (!IS_NIL(k->on_declare)) {
+    Value arg = OBJ_VAL(d);
+    kd_call(K, k->on_declare, 1, &arg);
+  }
+}
+
+void kd_decl_defaults(KaderState *K, ObjRecord *d) {
+  ObjKind *k = d->kind;
   for (uint32_t i = 0; i < k->field_count; i++) {
     if (d->values[i].type != V_UNDEF) continue;
     KindFieldSpec *spec = &k->fields[i];
@@ -333,4 +344,32 @@ void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v) {
   }
   check_value(K, d, (uint32_t)i, v);
   d->values[i] = v;
+}
+
+void kd_warn(KaderState *K, ObjRecord *where, const char *message) {
+  ObjModule *m = where ? where->module : NULL;
+  Span span = where ? where->span : (Span){0, 0};
+  char *text = kd_render_diag(K, m, span, "warning", message);
+  if (text) {
+    if (K->config.write_error)
+      K->config.write_error(K->config.error_userdata, text, strlen(text));
+    else {
+      fflush(stdout);
+      fputs(text, stderr);
+    }
+    free(text);
+  }
+  /* kept for reports: where and what */
+  ObjRecord *r = record_new(K);
+  kd_push_root(K, OBJ_VAL(r));
+  record_set(K, r, str_cstr(K, "message"), OBJ_VAL(str_cstr(K, message)));
+  if (m) {
+    uint32_t line, col;
+    kd_line_col(m->source->chars, m->source->len, span.off, &line, &col);
+    record_set(K, r, str_cstr(K, "file"), OBJ_VAL(m->path));
+    record_set(K, r, str_cstr(K, "line"), NUM_VAL(line));
+    record_set(K, r, str_cstr(K, "column"), NUM_VAL(col));
+  }
+  list_push(K, K->warnings, OBJ_VAL(r));
+  kd_pop_root(K);
 }

@@ -92,7 +92,7 @@ static void blacken(KaderState *K, Obj *o) {
       kd_mark_obj(K, (Obj *)r->kind);
       kd_mark_obj(K, (Obj *)r->id);
       kd_mark_obj(K, (Obj *)r->label);
-      kd_mark_obj(K, (Obj *)r->file);
+      kd_mark_obj(K, (Obj *)r->module);
       break;
     }
     case O_RANGE: break;
@@ -123,6 +123,8 @@ static void blacken(KaderState *K, Obj *o) {
       kd_mark_obj(K, (Obj *)k->name);
       kd_mark_obj(K, (Obj *)k->label);
       kd_mark_obj(K, (Obj *)k->doc);
+      kd_mark_value(K, k->on_declare);
+      kd_mark_obj(K, (Obj *)k->instances);
       for (uint32_t i = 0; i < k->field_count; i++) {
         kd_mark_obj(K, (Obj *)k->fields[i].name);
         kd_mark_obj(K, (Obj *)k->fields[i].type);
@@ -213,6 +215,7 @@ static void mark_roots(KaderState *K) {
   kd_mark_obj(K, (Obj *)K->module_objs);
   kd_mark_obj(K, (Obj *)K->loading);
   kd_mark_obj(K, (Obj *)K->args);
+  kd_mark_obj(K, (Obj *)K->warnings);
   kd_mark_value(K, K->last_result);
   ObjString *fixed[] = {K->s_lo, K->s_hi, K->s_mid, K->s_id, K->s_label,
                         K->s_kind};

@@ -36,6 +36,10 @@ typedef struct {
   KaderWriteFn write_error;/* diagnostics; NULL = stderr */
   void *error_userdata;
   int color;               /* colour in diagnostics (only on a terminal) */
+  const char *format;      /* how reports are written: "text" (default),
+                              "md" (Markdown) or "json" */
+  int color_output;        /* colour in program output (only on a terminal,
+                              and not when NO_COLOR is set) */
   size_t memory_limit;     /* bytes the heap may use; 0 = no limit. Beyond
                               it a program stops with "out of memory" */
 } KaderConfig;

@@ -18,6 +18,7 @@ static const char *usage =
     "       kader                            interactive (on a terminal)\n"
     "options:\n"
     "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
+    "  --format text|md|json  how reports are written (default text)\n"
     "  --memory-limit MB  stop with \"out of memory\" beyond MB megabytes\n"
     "  --version        print the version and the language version\n"
     "  --help           this text\n";
@@ -69,6 +70,7 @@ int main(int argc, char **argv) {
   KaderConfig config;
   kader_config_init(&config);
   config.color = isatty(2) && !getenv("NO_COLOR");
+  config.color_output = isatty(1) && !getenv("NO_COLOR");
   const char *code = NULL, *file = NULL;
   int i = 1;
   for (; i < argc; i++) {
@@ -86,6 +88,14 @@ int main(int argc, char **argv) {
         return 2;
       }
       config.locale = v;
+    } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+      const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+      if (!v || (strcmp(v, "text") != 0 && strcmp(v, "md") != 0 &&
+                 strcmp(v, "json") != 0)) {
+        fprintf(stderr, "kader: --format takes text, md or json\n%s", usage);
+        return 2;
+      }
+      config.format = v;
     } else if (strcmp(a, "--memory-limit") == 0) {
       char *end = NULL;
       long mb = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;

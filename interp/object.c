@@ -111,8 +111,9 @@ ObjRecord *record_new(KaderState *K) {
   r->values = NULL;
   r->count = r->cap = 0;
   r->kind = NULL;
-  r->id = r->label = r->file = NULL;
-  r->line = r->col = 0;
+  r->id = r->label = NULL;
+  r->module = NULL;
+  r->span = (Span){0, 0};
   return r;
 }
 
@@ -201,6 +202,8 @@ ObjKind *kind_new(KaderState *K, ObjString *name) {
   k->doc = NULL;
   k->fields = NULL;
   k->field_count = 0;
+  k->on_declare = NIL_VAL;
+  k->instances = NULL;
   return k;
 }
 

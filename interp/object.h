@@ -59,8 +59,8 @@ typedef struct ObjRecord {
   uint32_t count, cap;
   struct ObjKind *kind;   /* NULL for a plain record */
   ObjString *id, *label;  /* declarations */
-  ObjString *file;        /* where it was declared */
-  uint32_t line, col;
+  struct ObjModule *module; /* where it was declared (warnings point there) */
+  Span span;
 } ObjRecord;
 
 /* An interval of plain numbers or of quantities in one unit. */
@@ -143,6 +143,8 @@ typedef struct KindFieldSpec {
 typedef struct ObjKind {
   Obj obj;
   ObjString *name, *label, *doc;
+  Value on_declare;     /* a function run on each new declaration, or nil */
+  struct ObjList *instances; /* every declaration of this kind, in order */
   KindFieldSpec *fields;
   uint32_t field_count;
 } ObjKind;

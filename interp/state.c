@@ -14,7 +14,7 @@ static void *units_realloc(void *ud, void *ptr, size_t old_size, size_t new_size
 
 void kader_config_init(KaderConfig *c) {
   memset(c, 0, sizeof *c);
-  c->locale = "nl";
+  c->locale = NULL; /* nl, unless the host asks for another */
   const char *stress = getenv("KADER_GC_STRESS");
   c->gc_stress = stress && *stress && strcmp(stress, "0") != 0;
 }
@@ -92,7 +92,10 @@ static void init_job(KaderState *K, void *ud) {
   K->loading = list_new(K, 8);
   K->module_objs = list_new(K, 0);
   K->args = list_new(K, 0);
+  K->warnings = list_new(K, 0);
   kd_open_builtins(K);
+  kd_open_textlib(K);
+  kd_open_datalib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
   K->global_flags[slot] = GLOBAL_DEFINED | GLOBAL_CONST | GLOBAL_STD;

@@ -81,6 +81,7 @@ struct KaderState {
   ObjList *module_objs;
 
   ObjList *args;
+  ObjList *warnings;  /* findings so far: records {message, file, line, column} */
   bool loading_std; /* globals defined now belong to the stdlib */
   Value last_result;
 

@@ -43,6 +43,11 @@ ObjRecord *kd_decl_begin(KaderState *K, Value kind, ObjString *id, Value label);
 void kd_decl_field(KaderState *K, ObjRecord *d, ObjString *name, Value v);
 void kd_decl_child(KaderState *K, ObjRecord *d, ObjRecord *child);
 void kd_decl_end(KaderState *K, ObjRecord *d);
+/* Fills the defaults and checks the required fields (no hook). */
+void kd_decl_defaults(KaderState *K, ObjRecord *d);
+/* A located warning about a declaration (or none): printed at once to the
+** error sink and kept, in order, for warnings(). */
+void kd_warn(KaderState *K, ObjRecord *where, const char *message);
 /* Assignment to a field of a declaration after it was made. */
 void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v);
 bool kd_type_check(KaderState *K, ObjType *t, Value v);
@@ -56,8 +61,10 @@ void kd_buf_free(KaderState *K, KdBuf *b);
 void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted);
 ObjString *kd_to_string(KaderState *K, Value v);
 
-/* ---- builtins.c ---- */
+/* ---- builtins.c, textlib.c, datalib.c ---- */
 void kd_open_builtins(KaderState *K);
+void kd_open_textlib(KaderState *K);
+void kd_open_datalib(KaderState *K);
 
 /* ---- module.c ---- */
 void kd_import(KaderState *K, ObjModule *from, ObjString *path);
