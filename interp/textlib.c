@@ -196,6 +196,47 @@ static Value t_where(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(str_cstr(K, buf));
 }
 
+/* wrap(text, width): the text's words on lines of at most width characters
+** (a longer word gets a line of its own). */
+static Value t_wrap(KaderState *K, int argc, Value *args) {
+  (void)argc;
+  if (!IS_STRING(args[0])) arg_error(K, "wrap", 1, "a string", args[0]);
+  if (!IS_NUM(args[1]) || args[1].as.n < 1) arg_error(K, "wrap", 2, "a width of at least 1", args[1]);
+  ObjString *s = AS_STRING(args[0]);
+  size_t width = (size_t)args[1].as.n;
+  ObjList *lines = list_new(K, 0);
+  kd_push_root(K, OBJ_VAL(lines));
+  KdBuf line = {0};
+  size_t line_chars = 0, i = 0;
+  while (i < s->len) {
+    while (i < s->len && s->chars[i] == ' ') i++;
+    size_t start = i;
+    while (i < s->len && s->chars[i] != ' ') i++;
+    if (i == start) break;
+    /* "€ 5.000" stays together */
+    if (i - start == 3 && memcmp(s->chars + start, "\xE2\x82\xAC", 3) == 0 && i < s->len) {
+      i++;
+      while (i < s->len && s->chars[i] != ' ') i++;
+    }
+    size_t word_chars = chars_in(s->chars + start, i - start);
+    if (line_chars > 0 && line_chars + 1 + word_chars > width) {
+      list_push(K, lines, OBJ_VAL(str_new(K, line.s, line.len)));
+      line.len = 0;
+      line_chars = 0;
+    }
+    if (line_chars > 0) {
+      kd_buf_add(K, &line, " ", 1);
+      line_chars++;
+    }
+    kd_buf_add(K, &line, s->chars + start, i - start);
+    line_chars += word_chars;
+  }
+  if (line_chars > 0) list_push(K, lines, OBJ_VAL(str_new(K, line.s, line.len)));
+  kd_buf_free(K, &line);
+  kd_pop_root(K);
+  return OBJ_VAL(lines);
+}
+
 static Value t_declarations(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_KIND(args[0])) arg_error(K, "declarations", 1, "a kind", args[0]);
@@ -238,6 +279,7 @@ void kd_open_textlib(KaderState *K) {
     {"warn", t_warn, 2, 2, "warn(declaration, message): a warning located at the declaration, printed at once and kept for warnings()."},
     {"warnings", t_warnings, 0, 0, "warnings(): the warnings so far, as records {message, file, line, column}."},
     {"on_declare", t_on_declare, 2, 2, "on_declare(kind, f): run f(d) for every new declaration d of the kind."},
+    {"wrap", t_wrap, 2, 2, "wrap(text, width): the words of text on lines of at most width characters, as a list."},
     {"declarations", t_declarations, 1, 1, "declarations(kind): every declaration of the kind so far, in order."},
     {"decimals", t_decimals, 1, 1, "decimals(x): the number of decimals x is written with (4.63 has 2)."},
     {"host_locale", t_host_locale, 0, 0, "host_locale(): the locale asked for on the command line, or nil."},
