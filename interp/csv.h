@@ -40,9 +40,11 @@ void csv_free(CsvTable *t);
 ** with `decimal` (',' or '.') as the decimal mark, optionally thousands
 ** separators (the other of '.'/',', only in correct groups of 3: "1.234,5"
 ** with decimal ','; "1,234.5" with '.'), optional exponent. Returns 0 on
-** success, -1 for anything else ("zes", "", "12,5,3", "1.23.4"). Also -1:
-** a value too large for a double, and a grouped number whose first group
-** starts with 0 ("0.500" with decimal ',' is English for a half, not 500). */
+** success, -1 for anything else ("zes", "", "12,5,3", "1.23.4"). The
+** integer part may be left out (",5") but a decimal mark needs digits after
+** it ("5," is -1). Also -1: a value too large for a double, and a grouped
+** number whose first group starts with 0 ("0.500" with decimal ',' is
+** English for a half, not 500). Independent of the C locale. */
 int csv_number(const char *cell, char decimal, double *out);
 
 #endif
