@@ -2,7 +2,9 @@
 
 args: the arguments (KADER stands for the interpreter's path); stdin: text
 piped in (otherwise stdin is empty); exit: the expected exit code (0);
-stdout: the exact output; stdout_has / stderr_has: texts that must appear.
+stdout: the exact output; stdout_has / stderr_has: texts that must appear;
+stdout_file / stderr_file: a golden file the output must equal byte for byte
+(regenerate one with the command in its case after checking the change).
 Run by tests/run.py, which counts each case as one test.
 """
 
@@ -35,8 +37,14 @@ CASES = [
               "var xs = [1]\nwhile true { xs = xs + xs }"], "exit": 1,
      "stderr_has": ["runtime error: out of memory"]},
     {"args": ["tests"], "exit": 2, "stderr_has": ["it is a directory"]},
+    # the flagship model: the whole report, in each format, and its findings
     {"args": ["examples/provincie.kader"],
-     "stdout_has": ["Totaal: 12,88 h/week",
-                    "Incidenteel: € 13.378,96 tot € 84.739,53",
-                    "Vast: € 14.315,84/year tot € 138.958,12/year"]},
+     "stdout_file": "tests/golden/provincie.txt",
+     "stderr_file": "tests/golden/provincie.stderr"},
+    {"args": ["--format", "md", "examples/provincie.kader"],
+     "stdout_file": "tests/golden/provincie.md"},
+    {"args": ["--format", "json", "examples/provincie.kader"],
+     "stdout_file": "tests/golden/provincie.json"},
+    {"args": ["--locale", "en", "examples/provincie.kader"],
+     "stdout_file": "tests/golden/provincie.en.txt"},
 ]

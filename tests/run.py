@@ -15,6 +15,7 @@ Runs, from the repository root:
 Directives, in comments anywhere in a test:
 
     # locale: en                 run with --locale en (default nl)
+    # format: md                 run with --format md (text by default)
     # args: a b c                program arguments
     # expect: TEXT               the next line of stdout is TEXT (after code
                                  on the same line, or alone on its line)
@@ -58,6 +59,7 @@ ERROR_RE = re.compile(r"^\s+(runtime\s+)?error(?:\s*@(\d+):(\d+))?\s*:(.*)$")
 STDERR_RE = re.compile(r"^\s+stderr:(.*)$")
 EXIT_RE = re.compile(r"^\s+exit:\s*(-?\d+)\s*$")
 LOCALE_RE = re.compile(r"#\s*locale:\s*(\S+)")
+FORMAT_RE = re.compile(r"#\s*format:\s*(\S+)")
 ARGS_RE = re.compile(r"#\s*args:(.*)$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # A sanitizer's report (make asan). UBSan says "file.c:L:C: runtime error:",
@@ -115,6 +117,7 @@ class Expectations:
 
     def __init__(self):
         self.locale = "nl"
+        self.format = None
         self.args = []
         self.stdout = []    # (line, text)
         self.errors = []    # (line, runtime, at, message); at = (L, C) or None
@@ -156,6 +159,9 @@ def parse(source):
         m = LOCALE_RE.search(line)
         if m:
             exp.locale = m.group(1)
+        m = FORMAT_RE.search(line)
+        if m:
+            exp.format = m.group(1)
         m = ARGS_RE.search(line)
         if m:
             exp.args = shlex.split(m.group(1))
@@ -230,7 +236,8 @@ def run_kader_test(kader, path, source, verbose, shown=None, line_map=None):
         return res
 
     # The interpreter's command line is `kader [options] FILE [ARGS...]`.
-    argv = [kader, "--locale", exp.locale, path] + exp.args
+    argv = [kader, "--locale", exp.locale] + (
+        ["--format", exp.format] if exp.format else []) + [path] + exp.args
     code, out, err, timed_out = run_process(argv)
     out = ANSI_RE.sub("", out)
     err = ANSI_RE.sub("", err)
@@ -472,6 +479,21 @@ def run_cli_case(kader, case, verbose):
         problems.append("exit {} (expected {})".format(code, case.get("exit", 0)))
     if "stdout" in case and out != case["stdout"]:
         problems.append("stdout {!r} (expected {!r})".format(out, case["stdout"]))
+    for key, got in (("stdout_file", out), ("stderr_file", err)):
+        if key not in case:
+            continue
+        golden = ROOT / case[key]
+        want = golden.read_text(encoding="utf-8") if golden.exists() else None
+        if want != got:
+            # show the first line that differs
+            w = (want or "").split("\n")
+            g = got.split("\n")
+            line = next((i for i in range(max(len(w), len(g)))
+                         if i >= len(w) or i >= len(g) or w[i] != g[i]), 0)
+            problems.append("{} differs from {} at line {}: expected {!r}, got {!r}"
+                            .format(key[:6], case[key], line + 1,
+                                    w[line] if line < len(w) else None,
+                                    g[line] if line < len(g) else None))
     for text in case.get("stdout_has", []):
         if text not in out:
             problems.append("stdout lacks {!r}".format(text))
