@@ -160,10 +160,14 @@ static char *read_all(const char *path, size_t *len) {
   return buf;
 }
 
-/* The path of a data file, relative to the model that names it. */
-static void resolve(KaderState *K, const char *path, char *out, size_t cap) {
+/* The path of a data file, relative to the model that names it: the file
+** of `decl` when given, else the file of the code that calls. */
+static void resolve(KaderState *K, const char *path, Value decl, char *out,
+                    size_t cap) {
   const char *dir = ".";
-  if (K->frame_count > 0)
+  if (IS_RECORD(decl) && AS_RECORD(decl)->module)
+    dir = AS_RECORD(decl)->module->dir->chars;
+  else if (K->frame_count > 0)
     dir = K->frames[K->frame_count - 1].closure->fn->module->dir->chars;
   if (path[0] == '/' || strcmp(dir, ".") == 0) snprintf(out, cap, "%s", path);
   else snprintf(out, cap, "%s/%s", dir, path);
@@ -181,21 +185,34 @@ static Value d_read_csv(KaderState *K, int argc, Value *args) {
     delimiter = AS_STRING(args[1])->chars[0];
   }
   char path[1024];
-  resolve(K, AS_STRING(args[0])->chars, path, sizeof path);
+  resolve(K, AS_STRING(args[0])->chars, argc > 2 ? args[2] : NIL_VAL, path,
+          sizeof path);
   size_t len = 0;
   char *src = read_all(path, &len);
   if (!src) kd_error(K, "cannot read %s", path);
+  /* lines starting with # before the header are comments (a file says
+  ** where it comes from); line numbers still count them */
+  size_t start = 0;
+  uint32_t skipped = 0;
+  if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) start = 3;
+  while (start < len && src[start] == '#') {
+    while (start < len && src[start] != '\n') start++;
+    if (start < len) start++;
+    skipped++;
+  }
   CsvTable t;
   CsvError err;
   memset(&t, 0, sizeof t);
   memset(&err, 0, sizeof err);
-  int rc = csv_parse(src, len, delimiter, &t, &err);
+  int rc = csv_parse(src + start, len - start, delimiter, &t, &err);
   free(src);
   if (rc != 0) {
+    if (err.line) err.line += skipped;
     if (err.column)
       kd_error(K, "%s:%u:%u: %s", path, err.line, err.column, err.message);
     kd_error(K, "%s:%u: %s", path, err.line, err.message);
   }
+  for (uint32_t i = 0; i < t.count; i++) t.rows[i].line += skipped;
   /* build the result; on an error half-way, csv memory must not leak, so
   ** build everything inside a protected region of our own */
   ObjRecord *r = record_new(K);
@@ -203,6 +220,7 @@ static Value d_read_csv(KaderState *K, int argc, Value *args) {
   record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, path)));
   char d[2] = {t.delimiter, 0};
   record_set(K, r, str_cstr(K, "delimiter"), OBJ_VAL(str_cstr(K, d)));
+  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t.count ? t.rows[0].line : 1));
   ObjList *columns = list_new(K, t.count ? t.rows[0].count : 0);
   record_set(K, r, str_cstr(K, "columns"), OBJ_VAL(columns));
   for (uint32_t i = 0; t.count && i < t.rows[0].count; i++)
@@ -242,8 +260,8 @@ static Value d_csv_number(KaderState *K, int argc, Value *args) {
 void kd_open_datalib(KaderState *K) {
   kd_define_native(K, "to_json", d_to_json, 1, 1,
                    "to_json(x): x as JSON text, numbers at full precision.");
-  kd_define_native(K, "read_csv", d_read_csv, 1, 2,
-                   "read_csv(file [, delimiter]): a CSV file (relative to the model) as {file, delimiter, columns, rows, lines}; the delimiter , or ; is detected when not given.");
+  kd_define_native(K, "read_csv", d_read_csv, 1, 3,
+                   "read_csv(file [, delimiter [, declaration]]): a CSV file (relative to the model, or to the file of the declaration) as {file, delimiter, header_line, columns, rows, lines}; the delimiter , or ; is detected when not given; lines starting with # before the header are comments.");
   kd_define_native(K, "csv_number", d_csv_number, 1, 2,
                    "csv_number(text [, decimal]): the number in a CSV cell (\"12,5\", \"1.234,5\"), or nil.");
 }

@@ -47,4 +47,7 @@ CASES = [
      "stdout_file": "tests/golden/provincie.json"},
     {"args": ["--locale", "en", "examples/provincie.kader"],
      "stdout_file": "tests/golden/provincie.en.txt"},
+    # raw answers from a Dutch Excel export reproduce the published figures
+    {"args": ["examples/csv.kader"], "stdout_file": "tests/golden/csv.txt",
+     "stderr_file": "tests/golden/empty"},
 ]
