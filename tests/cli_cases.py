@@ -3,6 +3,8 @@
 args: the arguments (KADER stands for the interpreter's path); stdin: text
 piped in (otherwise stdin is empty); exit: the expected exit code (0);
 stdout: the exact output; stdout_has / stderr_has: texts that must appear;
+stdout_lacks: texts that must not; tty: run on a pseudo-terminal (stdout
+and stderr together), with env: extra environment variables;
 stdout_file / stderr_file: a golden file the output must equal byte for byte
 (regenerate one with the command in its case after checking the change).
 Run by tests/run.py, which counts each case as one test.
@@ -47,6 +49,12 @@ CASES = [
      "stdout_file": "tests/golden/provincie.json"},
     {"args": ["--locale", "en", "examples/provincie.kader"],
      "stdout_file": "tests/golden/provincie.en.txt"},
+    # colour only on a terminal, and never with NO_COLOR
+    {"args": ["examples/provincie.kader"], "tty": True,
+     "stdout_has": ["\x1b[31mrood\x1b[0m", "\x1b[1mKosten\x1b[0m"]},
+    {"args": ["examples/provincie.kader"], "tty": True, "env": {"NO_COLOR": "1"},
+     "stdout_has": ["rood"], "stdout_lacks": ["\x1b["]},
+    {"args": ["examples/provincie.kader"], "stdout_lacks": ["\x1b["]},
     # raw answers from a Dutch Excel export reproduce the published figures
     {"args": ["examples/csv.kader"], "stdout_file": "tests/golden/csv.txt",
      "stderr_file": "tests/golden/empty"},

@@ -463,14 +463,43 @@ def _test_output(text, name):
     return text
 
 
+def run_on_terminal(argv, env_extra):
+    """Runs argv with stdout and stderr on a pseudo-terminal (as a user at a
+    terminal sees it). Returns (code, output)."""
+    import pty
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)   # only the case decides about colour
+    env.update(env_extra)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    code = proc.wait(timeout=TIMEOUT)
+    return code, b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
 def run_cli_case(kader, case, verbose):
     """One case of tests/cli_cases.py: the command line tool as a user runs
     it (options, -e, stdin, exit codes)."""
     res = Result()
     args = [a.replace("KADER", kader) for a in case["args"]]
     stdin = case.get("stdin")
-    code, out, err, timed_out = run_process(
-        [kader] + args, stdin=stdin.encode() if stdin is not None else None)
+    if case.get("tty"):
+        code, out = run_on_terminal([kader] + args, case.get("env", {}))
+        err, timed_out = "", False
+    else:
+        code, out, err, timed_out = run_process(
+            [kader] + args, stdin=stdin.encode() if stdin is not None else None)
     name = "cli: kader " + " ".join(case["args"])
     problems = []
     if timed_out:
@@ -497,6 +526,9 @@ def run_cli_case(kader, case, verbose):
     for text in case.get("stdout_has", []):
         if text not in out:
             problems.append("stdout lacks {!r}".format(text))
+    for text in case.get("stdout_lacks", []):
+        if text in out:
+            problems.append("stdout has {!r}".format(text))
     for text in case.get("stderr_has", []):
         if text not in err:
             problems.append("stderr lacks {!r}".format(text))
