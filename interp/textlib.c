@@ -23,16 +23,25 @@ static ObjString *from_buf(KaderState *K, KdBuf *b) {
   return s;
 }
 
-/* fixed(x, decimals [, grouping]): "7,00", "12,88", "1.234,50". */
+/* fixed(x, decimals [, grouping]): "7,00", "12,88", "1.234,50"; a range
+** gives both ends: "2,00 tot 4,00". The unit is not written. */
 static Value t_fixed(KaderState *K, int argc, Value *args) {
   Value x = args[0];
-  if (x.type != V_NUM && x.type != V_QTY)
-    arg_error(K, "fixed", 1, "a number or quantity", x);
+  if (x.type != V_NUM && x.type != V_QTY && !IS_RANGE(x))
+    arg_error(K, "fixed", 1, "a number, quantity or range", x);
   if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15)
     arg_error(K, "fixed", 2, "a number of decimals from 0 to 15", args[1]);
   int grouping = argc > 2 && !is_falsey(args[2]);
+  int decimals = (int)args[1].as.n;
   char buf[400];
-  fmt_fixed(buf, sizeof buf, x.as.n, (int)args[1].as.n, grouping, K->locale);
+  if (IS_RANGE(x)) {
+    char lo[180], hi[180];
+    fmt_fixed(lo, sizeof lo, AS_RANGE(x)->lo, decimals, grouping, K->locale);
+    fmt_fixed(hi, sizeof hi, AS_RANGE(x)->hi, decimals, grouping, K->locale);
+    snprintf(buf, sizeof buf, "%s %s %s", lo, fmt_range_word(K->locale), hi);
+  } else {
+    fmt_fixed(buf, sizeof buf, x.as.n, decimals, grouping, K->locale);
+  }
   return OBJ_VAL(str_cstr(K, buf));
 }
 
