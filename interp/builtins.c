@@ -202,7 +202,11 @@ static Value b_round(KaderState *K, int argc, Value *args) {
   Value v = args[0];
   if (v.type == V_NUM) return NUM_VAL(round_to(v.as.n, d));
   if (v.type == V_QTY) return QTY_VAL(round_to(v.as.n, d), v.unit);
-  arg_error(K, "round", 1, "a number or quantity", v);
+  if (IS_RANGE(v)) {
+    ObjRange *r = AS_RANGE(v);
+    return OBJ_VAL(range_new(K, round_to(r->lo, d), round_to(r->hi, d), r->unit));
+  }
+  arg_error(K, "round", 1, "a number, quantity or range", v);
 }
 
 static Value b_sqrt(KaderState *K, int argc, Value *args) {
@@ -344,7 +348,7 @@ void kd_open_builtins(KaderState *K) {
     {"abs", b_abs, 1, 1, "abs(x): the absolute value, keeping the unit."},
     {"floor", b_floor, 1, 1, "floor(x): rounds down, keeping the unit."},
     {"ceil", b_ceil, 1, 1, "ceil(x): rounds up, keeping the unit."},
-    {"round", b_round, 1, 2, "round(x [, decimals]): half away from zero, keeping the unit."},
+    {"round", b_round, 1, 2, "round(x [, decimals]): half away from zero, keeping the unit; a range rounds both ends."},
     {"sqrt", b_sqrt, 1, 1, "sqrt(x): the square root of a plain number."},
     {"min", b_min, 1, -1, "min(a, b, …) or min(list): the smallest."},
     {"max", b_max, 1, -1, "max(a, b, …) or max(list): the largest."},

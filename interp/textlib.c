@@ -246,6 +246,23 @@ static Value t_wrap(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(lines);
 }
 
+/* chars(text): its characters (UTF-8 code points), as a list of strings. */
+static Value t_chars(KaderState *K, int argc, Value *args) {
+  (void)argc;
+  if (!IS_STRING(args[0])) arg_error(K, "chars", 1, "a string", args[0]);
+  ObjString *s = AS_STRING(args[0]);
+  ObjList *out = list_new(K, 0);
+  kd_push_root(K, OBJ_VAL(out));
+  for (uint32_t i = 0; i < s->len;) {
+    uint32_t j = i + 1;
+    while (j < s->len && ((unsigned char)s->chars[j] & 0xC0) == 0x80) j++;
+    list_push(K, out, OBJ_VAL(str_new(K, s->chars + i, j - i)));
+    i = j;
+  }
+  kd_pop_root(K);
+  return OBJ_VAL(out);
+}
+
 static Value t_declarations(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_KIND(args[0])) arg_error(K, "declarations", 1, "a kind", args[0]);
@@ -262,11 +279,16 @@ static Value t_decimals(KaderState *K, int argc, Value *args) {
   (void)argc;
   Value x = args[0];
   if (x.type != V_NUM && x.type != V_QTY) arg_error(K, "decimals", 1, "a number", x);
-  char buf[64];
+  /* the fewest decimals that write the value as its 15 significant digits
+  ** do (0.00001 has 5, although %g writes it as 1e-05) */
+  char buf[400];
   snprintf(buf, sizeof buf, "%.15g", x.as.n);
-  const char *dot = strchr(buf, '.');
-  if (!dot || strchr(buf, 'e')) return NUM_VAL(0);
-  return NUM_VAL((double)strlen(dot + 1));
+  double target = strtod(buf, NULL);
+  for (int d = 0; d <= 20; d++) {
+    snprintf(buf, sizeof buf, "%.*f", d, x.as.n);
+    if (strtod(buf, NULL) == target) return NUM_VAL(d);
+  }
+  return NUM_VAL(20);
 }
 
 static Value t_host_locale(KaderState *K, int argc, Value *args) {
@@ -289,6 +311,7 @@ void kd_open_textlib(KaderState *K) {
     {"warnings", t_warnings, 0, 0, "warnings(): the warnings so far, as records {message, file, line, column}."},
     {"on_declare", t_on_declare, 2, 2, "on_declare(kind, f): run f(d) for every new declaration d of the kind."},
     {"wrap", t_wrap, 2, 2, "wrap(text, width): the words of text on lines of at most width characters, as a list."},
+    {"chars", t_chars, 1, 1, "chars(text): the characters of text, as a list."},
     {"declarations", t_declarations, 1, 1, "declarations(kind): every declaration of the kind so far, in order."},
     {"decimals", t_decimals, 1, 1, "decimals(x): the number of decimals x is written with (4.63 has 2)."},
     {"host_locale", t_host_locale, 0, 0, "host_locale(): the locale asked for on the command line, or nil."},
