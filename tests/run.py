@@ -519,10 +519,15 @@ def run_cli_case(kader, case, verbose):
             g = got.split("\n")
             line = next((i for i in range(max(len(w), len(g)))
                          if i >= len(w) or i >= len(g) or w[i] != g[i]), 0)
-            problems.append("{} differs from {} at line {}: expected {!r}, got {!r}"
-                            .format(key[:6], case[key], line + 1,
-                                    w[line] if line < len(w) else None,
-                                    g[line] if line < len(g) else None))
+            a = w[line] if line < len(w) else ""
+            b = g[line] if line < len(g) else ""
+            col = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]),
+                       min(len(a), len(b)))
+            start = max(0, col - 60)   # show where they part, not a whole JSON line
+            problems.append("{} differs from {} at line {}, column {}: expected "
+                            "{!r}, got {!r}".format(key[:6], case[key], line + 1,
+                                                   col + 1, a[start:col + 60],
+                                                   b[start:col + 60]))
     for text in case.get("stdout_has", []):
         if text not in out:
             problems.append("stdout lacks {!r}".format(text))
