@@ -51,6 +51,7 @@ struct Compiler {
   int scope_depth;
   Upval upvals[256];
   Loop *loop;
+  const char *defining_kind; /* see kind_being_defined */
   int depth, max_depth; /* stack slots in use */
 };
 
@@ -417,6 +418,7 @@ static void compiler_init(Compiler *c, Compiler *enclosing, KaderState *K,
   c->local_count = 0;
   c->scope_depth = 0;
   c->loop = NULL;
+  c->defining_kind = NULL;
   c->depth = c->max_depth = 0;
   c->fn = function_new(K, m);
   K->compiler = c; /* from here on the function is a root */
@@ -475,11 +477,21 @@ static bool builtin_type(const char *name, TypeTag *tag) {
   return false;
 }
 
+/* The kind whose fields are being compiled: its own name in a field type
+** refers to it before it exists. */
+static const char *kind_being_defined(Compiler *c) { return c->defining_kind; }
+
 static void type_expr(Compiler *c, TypeExpr *t) {
   KaderState *K = c->K;
   switch (t->kind) {
     case T_NAME: {
       TypeTag tag;
+      if (kind_being_defined(c) && strcmp(t->name, kind_being_defined(c)) == 0) {
+        emit_op(c, OP_NIL, 1, t->span);
+        emit_op(c, OP_MAKE_TYPE, 0, t->span);
+        emit_byte(c, TY_SELF, t->span);
+        return;
+      }
       if (builtin_type(t->name, &tag)) {
         emit_const(c, OBJ_VAL(type_new(K, tag)), t->span);
         return;
@@ -542,6 +554,7 @@ static void kind_decl(Compiler *c, Node *n) {
   else emit_op(c, OP_NIL, 1, n->span);
   if (n->doc) emit_const(c, OBJ_VAL(intern(c, n->doc)), n->span);
   else emit_op(c, OP_NIL, 1, n->span);
+  c->defining_kind = n->name;
   for (uint32_t i = 0; i < n->field_count; i++) {
     KindField *f = &n->fields[i];
     emit_const(c, OBJ_VAL(intern(c, f->name)), f->span);
@@ -551,6 +564,7 @@ static void kind_decl(Compiler *c, Node *n) {
     if (f->doc) emit_const(c, OBJ_VAL(intern(c, f->doc)), f->span);
     else emit_op(c, OP_NIL, 1, f->span);
   }
+  c->defining_kind = NULL;
   emit_op(c, OP_DEFINE_KIND, -1 - 4 * (int)n->field_count, n->span);
   emit_u16(c, name_const(c, n->name, n->name_span), n->span);
   emit_byte(c, (uint8_t)n->field_count, n->span);

@@ -27,6 +27,7 @@ static ObjType *as_type(KaderState *K, Value v) {
 
 Value kd_make_type(KaderState *K, int tag, Value *args) {
   switch (tag) {
+    case TY_SELF: return OBJ_VAL(type_new(K, TY_KIND)); /* kind set by define */
     case TY_KIND: return OBJ_VAL(as_type(K, args[0]));
     case TY_LIST_OF: {
       ObjType *elem = as_type(K, args[0]);
@@ -142,8 +143,16 @@ bool kd_type_check(KaderState *K, ObjType *t, Value v) {
     }
     case TY_OR:
       return kd_type_check(K, AS_TYPE(t->a), v) || kd_type_check(K, AS_TYPE(t->b), v);
+    case TY_SELF: return false; /* replaced by TY_KIND when the kind is made */
   }
   return false;
+}
+
+/* Points the self-references of a new kind's field types at it. */
+static void patch_self(ObjType *t, ObjKind *k) {
+  if (t->tag == TY_KIND && t->kind == NULL) t->kind = k;
+  if (IS_TYPE(t->a)) patch_self(AS_TYPE(t->a), k);
+  if (IS_TYPE(t->b)) patch_self(AS_TYPE(t->b), k);
 }
 
 ObjKind *kd_define_kind(KaderState *K, ObjString *name, Value label, Value doc,
@@ -162,6 +171,7 @@ ObjKind *kd_define_kind(KaderState *K, ObjString *name, Value label, Value doc,
     spec->doc = IS_STRING(f[3]) ? AS_STRING(f[3]) : NULL;
     k->field_count = (uint32_t)i + 1;
     spec->type = as_type(K, f[1]);
+    patch_self(spec->type, k);
     Value d = f[2];
     if (d.type != V_UNDEF && !IS_NIL(d) && !kd_type_check(K, spec->type, d)) {
       char want[200], got[128];

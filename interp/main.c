@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
   config.repl = interactive;
   KaderState *K = kader_new(&config);
   if (!K) {
-    fprintf(stderr, "kader: could not start (out of memory)\n");
+    fprintf(stderr, "kader: could not start\n");
     return 1;
   }
   kader_set_args(K, argc - i, (const char *const *)argv + i);

@@ -122,7 +122,8 @@ typedef struct ObjNative {
 /* Types of kind fields. */
 typedef enum {
   TY_ANY, TY_TEXT, TY_NUMBER, TY_BOOL, TY_LIST, TY_RECORD, TY_FN, TY_RANGE,
-  TY_UNIT, TY_KIND, TY_LIST_OF, TY_ONE_OF, TY_OR
+  TY_UNIT, TY_KIND, TY_LIST_OF, TY_ONE_OF, TY_OR,
+  TY_SELF /* the kind being defined (area { within: list of area }) */
 } TypeTag;
 
 typedef struct ObjType {
