@@ -589,11 +589,15 @@ def main():
             jobs.append(lambda a=(doc, number, first, source): run_doc_test(
                 kader, *a, opts.verbose))
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    import cli_cases
-    for case in cli_cases.CASES:
-        if opts.filter in "cli " + " ".join(case["args"]):
-            jobs.append(lambda c=case: run_cli_case(kader, c, opts.verbose))
+    # command-line cases: every tests/*_cases.py defines a list CASES
+    import importlib.util
+    for cases_file in sorted((ROOT / "tests").glob("*_cases.py")):
+        spec = importlib.util.spec_from_file_location(cases_file.stem, cases_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for case in module.CASES:
+            if opts.filter in "cli " + " ".join(case["args"]):
+                jobs.append(lambda c=case: run_cli_case(kader, c, opts.verbose))
 
     if unit_dir.is_dir():
         for binary in sorted(unit_dir.glob("test_*")):
