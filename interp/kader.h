@@ -79,4 +79,9 @@ void kader_set_args(KaderState *K, int argc, const char *const *argv);
 /* "nl" or "en"; returns 0 when the locale is unknown. */
 int kader_set_locale(KaderState *K, const char *locale);
 
+/* Asks the running program to stop with the runtime error "interrupted"
+** at its next loop round or call. Safe to call from a signal handler or
+** from another thread; the state stays usable afterwards. */
+void kader_interrupt(KaderState *K);
+
 #endif

@@ -184,6 +184,8 @@ int kader_is_incomplete(KaderState *K, const char *source, size_t len) {
 
 const char *kader_last_error(KaderState *K) { return K->last_error; }
 
+void kader_interrupt(KaderState *K) { K->interrupted = 1; }
+
 void kader_set_args(KaderState *K, int argc, const char *const *argv) {
   /* args is created at start-up; fill it in place (protected: may allocate) */
   for (int i = 0; i < argc; i++) {

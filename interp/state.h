@@ -10,6 +10,7 @@
 #define KADER_STATE_H
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 
 #include "format.h"
@@ -69,6 +70,7 @@ struct KaderState {
   int native_depth;
 
   /* errors */
+  volatile sig_atomic_t interrupted; /* kader_interrupt: stop soon */
   KdJmp *err_jmp;
   char *last_error;
   bool error_is_syntax;

@@ -273,6 +273,11 @@ static void define_global(KaderState *K, uint32_t slot, Value v, bool is_const) 
                                     (K->loading_std ? GLOBAL_STD : 0));
 }
 
+static _Noreturn void interrupted(KaderState *K) {
+  K->interrupted = 0;
+  kd_error(K, "interrupted");
+}
+
 static void check_unit(KaderState *K, UnitId u) {
   double scale;
   UnitId base;
@@ -341,6 +346,15 @@ static void run(KaderState *K, int base) {
   (frame = &K->frames[K->frame_count - 1], ip = frame->ip, \
    slots = frame->slots, consts = frame->closure->fn->chunk.consts, sp = K->sp, \
    globals = K->globals)
+/* An interrupt (Ctrl-C in the REPL, a host's kader_interrupt) is noticed
+** on every backward jump and call: one load of a flag. */
+#define CHECK_INTERRUPT()                                          \
+  do {                                                             \
+    if (K->interrupted) {                                          \
+      STORE();                                                     \
+      interrupted(K);                                              \
+    }                                                              \
+  } while (0)
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define PEEK(n) (sp[-1 - (n)])
@@ -620,6 +634,7 @@ next:
   CASE(LOOP_IF_TRUE): {
     uint16_t off = READ_U16();
     if (!is_falsey(POP())) ip -= off;
+    CHECK_INTERRUPT();
     NEXT;
   }
   CASE(LT_LOOP): {
@@ -633,6 +648,7 @@ next:
     }
     sp -= 2;
     if (r) ip -= off;
+    CHECK_INTERRUPT();
     NEXT;
   }
   CASE(LT_CONST_LOOP): {
@@ -647,6 +663,7 @@ next:
     }
     sp--;
     if (r) ip -= off;
+    CHECK_INTERRUPT();
     NEXT;
   }
   CASE(INCR_LOCAL): {
@@ -703,6 +720,7 @@ next:
   CASE(LOOP): {
     uint16_t off = READ_U16();
     ip -= off;
+    CHECK_INTERRUPT();
     NEXT;
   }
   CASE(AND): {
@@ -763,6 +781,7 @@ next:
 
   CASE(CALL): {
     int argc = READ_U8();
+    CHECK_INTERRUPT();
     STORE();
     if (call_value(K, sp - 1 - argc, argc)) {
       frame = &K->frames[K->frame_count - 1];
