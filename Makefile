@@ -116,9 +116,10 @@ HOST_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2
 KD_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Iinterp
 KD_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRCS := $(sort $(filter-out interp/main.c,$(wildcard interp/*.c)))
+# main.c and repl.c are the command-line tool; the rest is the library
+LIB_SRCS := $(sort $(filter-out interp/main.c interp/repl.c,$(wildcard interp/*.c)))
 LIB_OBJS := $(patsubst interp/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/stdlib_gen.o
-MAIN_OBJ := $(B)/obj/main.o
+MAIN_OBJ := $(B)/obj/main.o $(B)/obj/repl.o
 STDLIB_SRCS := $(sort $(wildcard stdlib/*.kader))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/obj/unit/%.o,$(UNIT_SRCS))

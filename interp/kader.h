@@ -79,6 +79,21 @@ void kader_set_args(KaderState *K, int argc, const char *const *argv);
 /* "nl" or "en"; returns 0 when the locale is unknown. */
 int kader_set_locale(KaderState *K, const char *locale);
 
+/* Completion candidates for the word that ends `line` (what a user typed
+** up to the cursor): keywords and defined names, or after `x.` (and
+** `x.y.`) the fields of x. add() gets each candidate word, sorted, once. */
+void kader_complete(KaderState *K, const char *line, size_t len,
+                    void (*add)(void *userdata, const char *word),
+                    void *userdata);
+
+/* Forgets which files were imported, so that running a model again
+** re-reads the files it imports (the REPL's :reload). */
+void kader_forget_imports(KaderState *K);
+
+/* The doc comment of a defined name (a function, kind, declaration or
+** built-in), or NULL. The text stays valid until the next call. */
+const char *kader_doc(KaderState *K, const char *name);
+
 /* Asks the running program to stop with the runtime error "interrupted"
 ** at its next loop round or call. Safe to call from a signal handler or
 ** from another thread; the state stays usable afterwards. */

@@ -9,12 +9,14 @@
 #include <unistd.h>
 
 #include "kader.h"
+#include "repl.h"
 
 static const char *usage =
     "usage: kader [options] FILE [ARGS...]   run a model or script\n"
     "       kader [options] run FILE [ARGS...]\n"
     "       kader [options] -e CODE          run CODE\n"
     "       kader [options] -                read the program from stdin\n"
+    "       kader [options] -i FILE          run a model, then stay interactive\n"
     "       kader                            interactive (on a terminal)\n"
     "options:\n"
     "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
@@ -38,40 +40,13 @@ static char *read_stdin(size_t *len) {
   return buf;
 }
 
-/* A plain line REPL; the readline one is a later issue. */
-static int repl(KaderState *K) {
-  char line[4096];
-  char *entry = NULL;
-  size_t len = 0;
-  for (;;) {
-    fputs(len ? "... " : "> ", stdout);
-    fflush(stdout);
-    if (!fgets(line, sizeof line, stdin)) break;
-    size_t n = strlen(line);
-    if (len && n <= 1) { /* an empty line cancels an unfinished entry */
-      len = 0;
-      continue;
-    }
-    char *bigger = realloc(entry, len + n + 1);
-    if (!bigger) break;
-    entry = bigger;
-    memcpy(entry + len, line, n + 1);
-    len += n;
-    if (kader_is_incomplete(K, entry, len)) continue;
-    kader_eval_line(K, "<repl>", entry, len);
-    len = 0;
-  }
-  free(entry);
-  fputs("\n", stdout);
-  return 0;
-}
-
 int main(int argc, char **argv) {
   KaderConfig config;
   kader_config_init(&config);
   config.color = isatty(2) && !getenv("NO_COLOR");
   config.color_output = isatty(1) && !getenv("NO_COLOR");
   const char *code = NULL, *file = NULL;
+  int stay = 0; /* -i: interactive after running the file */
   int i = 1;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -113,6 +88,8 @@ int main(int argc, char **argv) {
       code = argv[++i];
       i++;
       break;
+    } else if (strcmp(a, "-i") == 0) {
+      stay = 1;
     } else if (strcmp(a, "run") == 0 && !file) {
       continue;
     } else if (a[0] == '-' && a[1] != '\0') {
@@ -124,7 +101,7 @@ int main(int argc, char **argv) {
       break;
     }
   }
-  bool interactive = !code && !file && isatty(0);
+  bool interactive = !code && (stay || (!file && isatty(0)));
   config.repl = interactive;
   KaderState *K = kader_new(&config);
   if (!K) {
@@ -135,10 +112,10 @@ int main(int argc, char **argv) {
   int status;
   if (code) {
     status = kader_run_string(K, "<-e>", code, strlen(code));
+  } else if (interactive) {
+    status = kd_repl(K, file ? &file : NULL, file ? 1 : 0, config.color_output);
   } else if (file && strcmp(file, "-") != 0) {
     status = kader_run_file(K, file);
-  } else if (interactive) {
-    status = repl(K);
   } else {
     size_t len;
     char *src = read_stdin(&len);

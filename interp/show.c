@@ -5,6 +5,7 @@
 ** separator, items of lists and records are separated by "; " so that
 ** [0,5; 1,5] stays unambiguous.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,3 +192,88 @@ ObjString *kd_to_string(KaderState *K, Value v) {
   kd_buf_free(K, &b);
   return s;
 }
+
+/* ---- pretty printing for the REPL ------------------------------------- */
+
+#define PRETTY_WIDTH 72   /* a value that fits on a line stays on one */
+#define PRETTY_ITEMS 20   /* items shown of a long list or record */
+#define PRETTY_DEPTH 4    /* deeper values are shown as … */
+#define PRETTY_TEXT 300   /* characters shown of a long string */
+
+static void indent(KaderState *K, KdBuf *b, int level) {
+  for (int i = 0; i < level; i++) kd_buf_add(K, b, "  ", 2);
+}
+
+static void pretty(KaderState *K, KdBuf *b, Value v, int level) {
+  KdBuf one = {0};
+  show(K, &one, v, true, 0);
+  bool container = IS_LIST(v) || IS_RECORD(v);
+  if (IS_STRING(v) && AS_STRING(v)->len > PRETTY_TEXT) {
+    ObjString *s = AS_STRING(v);
+    uint32_t cut = PRETTY_TEXT;
+    while (cut > 0 && ((unsigned char)s->chars[cut] & 0xC0) == 0x80) cut--;
+    char tail[64];
+    snprintf(tail, sizeof tail, "\"… (%u more bytes)", s->len - cut);
+    kd_buf_add(K, b, "\"", 1);
+    kd_buf_add(K, b, s->chars, cut);
+    kd_buf_add(K, b, tail, strlen(tail));
+  } else if (!container || (one.len + (size_t)level * 2 <= PRETTY_WIDTH &&
+                            !memchr(one.s, '\n', one.len))) {
+    kd_buf_add(K, b, one.s, one.len);
+  } else if (level >= PRETTY_DEPTH) {
+    kd_buf_add(K, b, IS_LIST(v) ? "[…]" : "{…}", 5);
+  } else if (IS_LIST(v)) {
+    ObjList *l = AS_LIST(v);
+    kd_buf_add(K, b, "[\n", 2);
+    for (uint32_t i = 0; i < l->count && i < PRETTY_ITEMS; i++) {
+      indent(K, b, level + 1);
+      pretty(K, b, l->items[i], level + 1);
+      kd_buf_add(K, b, "\n", 1);
+    }
+    if (l->count > PRETTY_ITEMS) {
+      char more[64];
+      snprintf(more, sizeof more, "… (%u more)\n", l->count - PRETTY_ITEMS);
+      indent(K, b, level + 1);
+      kd_buf_add(K, b, more, strlen(more));
+    }
+    indent(K, b, level);
+    kd_buf_add(K, b, "]", 1);
+  } else {
+    ObjRecord *r = AS_RECORD(v);
+    if (r->kind) {
+      add_str(K, b, r->kind->name->chars);
+      add_str(K, b, " ");
+      add_str(K, b, r->id->chars);
+      if (r->label != r->id) {
+        add_str(K, b, " ");
+        quoted_string(K, b, r->label);
+      }
+      add_str(K, b, " ");
+    }
+    kd_buf_add(K, b, "{\n", 2);
+    uint32_t shown = 0, defined = 0;
+    for (uint32_t i = 0; i < r->count; i++) {
+      if (r->values[i].type == V_UNDEF) continue;
+      defined++;
+      if (shown == PRETTY_ITEMS) continue;
+      shown++;
+      indent(K, b, level + 1);
+      if (plain_key(r->keys[i])) kd_buf_add(K, b, r->keys[i]->chars, r->keys[i]->len);
+      else quoted_string(K, b, r->keys[i]);
+      add_str(K, b, ": ");
+      pretty(K, b, r->values[i], level + 1);
+      kd_buf_add(K, b, "\n", 1);
+    }
+    if (defined > shown) {
+      char more[64];
+      snprintf(more, sizeof more, "… (%u more fields)\n", defined - shown);
+      indent(K, b, level + 1);
+      kd_buf_add(K, b, more, strlen(more));
+    }
+    indent(K, b, level);
+    kd_buf_add(K, b, "}", 1);
+  }
+  kd_buf_free(K, &one);
+}
+
+void kd_show_pretty(KaderState *K, KdBuf *b, Value v) { pretty(K, b, v, 0); }

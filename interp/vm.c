@@ -320,7 +320,8 @@ static void interp_string(KaderState *K, Value *parts, int n) {
 static void print_result(KaderState *K, Value v) {
   if (IS_NIL(v)) return;
   KdBuf b = {0};
-  kd_show(K, &b, v, true);
+  if (K->config.repl) kd_show_pretty(K, &b, v);
+  else kd_show(K, &b, v, true);
   kd_buf_add(K, &b, "\n", 1);
   kd_write(K, b.s, b.len);
   kd_buf_free(K, &b);

@@ -60,6 +60,8 @@ void kd_buf_free(KaderState *K, KdBuf *b);
 /* Appends v as print shows it (quoted: strings in quotes, as inside lists). */
 void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted);
 ObjString *kd_to_string(KaderState *K, Value v);
+/* v for the REPL: on several lines when long, cut with … when too long. */
+void kd_show_pretty(KaderState *K, KdBuf *b, Value v);
 
 /* ---- builtins.c, textlib.c, datalib.c ---- */
 void kd_open_builtins(KaderState *K);
