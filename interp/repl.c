@@ -165,28 +165,38 @@ static char *next_match(const char *text, int state) {
 }
 
 /* Is the cursor inside the string of an import, or after :load? */
-static int wants_file_name(int start) {
+static int wants_file_name(int point) {
   const char *line = rl_line_buffer;
-  if (strncmp(line, ":load ", 6) == 0) return 1;
+  if (strncmp(line, ":load ", 6) == 0 || strncmp(line, ":l ", 3) == 0) return 1;
   int quotes = 0;
-  for (int i = 0; i < start; i++) quotes += line[i] == '"';
+  for (int i = 0; i < point; i++) quotes += line[i] == '"';
   if (quotes % 2 == 0) return 0;
   const char *imp = strstr(line, "import");
-  return imp && imp - line < start;
+  return imp && imp - line < point;
+}
+
+/* File names are whole paths ("examples/provincie.kader"), so inside them
+** only spaces and quotes break words; code breaks at . and / too. */
+static char *code_breaks = " \t\n\"\\'`@$><=;|&{}()[],+-*/^.:";
+static char *path_breaks = " \t\n\"'";
+
+static char *word_breaks(void) {
+  return wants_file_name(rl_point) ? path_breaks : code_breaks;
 }
 
 static char **complete(const char *text, int start, int end) {
   (void)end;
   for (size_t i = 0; i < matches.count; i++) free(matches.words[i]);
   matches.count = 0;
-  if (wants_file_name(start)) {
+  if (wants_file_name(rl_point)) {
     rl_attempted_completion_over = 0; /* readline completes file names */
     return NULL;
   }
   rl_attempted_completion_over = 1;
-  if (start == 0 && text[0] == ':') {
+  if (rl_line_buffer[0] == ':' && !memchr(rl_line_buffer, ' ', (size_t)start)) {
+    /* ':' breaks words, so the word is the command's name after it */
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-      if (strncmp(commands[i], text, strlen(text)) == 0) add_match(NULL, commands[i]);
+      if (strncmp(commands[i] + 1, text, strlen(text)) == 0) add_match(NULL, commands[i] + 1);
   } else {
     kader_complete(the_repl->K, rl_line_buffer, (size_t)rl_point, add_match, NULL);
   }
@@ -341,8 +351,9 @@ int kd_repl(KaderState *K, const char *const *files, int file_count, int color) 
 
   rl_readline_name = "kader";
   rl_attempted_completion_function = complete;
-  rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{}()[],+-*/^.:";
-  rl_completer_word_break_characters = rl_basic_word_break_characters;
+  rl_basic_word_break_characters = code_breaks;
+  rl_completer_word_break_characters = code_breaks;
+  rl_completion_word_break_hook = word_breaks;
   rl_catch_signals = 0;
   stifle_history(HISTORY_SIZE);
   r.history_path = history_file();

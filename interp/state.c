@@ -163,17 +163,22 @@ static KaderResult finish(KaderState *K, KaderResult r) {
   return r;
 }
 
+/* An interrupt that arrived after the last program stopped (inside a
+** built-in, or between runs) is not for the next one. */
 KaderResult kader_run_file(KaderState *K, const char *path) {
+  K->interrupted = 0;
   return finish(K, kd_run_path(K, path));
 }
 
 KaderResult kader_run_string(KaderState *K, const char *name, const char *source,
                              size_t len) {
+  K->interrupted = 0;
   return finish(K, kd_run_source(K, name, source, len, false, false));
 }
 
 KaderResult kader_eval_line(KaderState *K, const char *name, const char *source,
                             size_t len) {
+  K->interrupted = 0;
   return finish(K, kd_run_source(K, name, source, len, true, false));
 }
 

@@ -10,7 +10,10 @@ Runs, from the repository root:
 2. Documentation examples: every ```kader block in docs/*.md and README.md,
    written to build/doc-tests/DOC.N.kader and run the same way
    (```kader-norun blocks are skipped).
-3. Unit tests: every executable DIR/test_* (cmocka), default build/tests.
+3. Command-line cases: every tests/*_cases.py (a list CASES).
+4. REPL sessions: tests/repl_sessions.py, driven on a pseudo-terminal by
+   tests/repl_harness.py; each check is one case, named "repl SESSION".
+5. Unit tests: every executable DIR/test_* (cmocka), default build/tests.
 
 Directives, in comments anywhere in a test:
 
@@ -544,6 +547,36 @@ def run_cli_case(kader, case, verbose):
     return res
 
 
+def repl_sessions():
+    """The sessions of tests/repl_sessions.py (which imports the harness)."""
+    tests = str(ROOT / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    import repl_sessions as sessions
+    return sessions.SESSIONS
+
+
+def run_repl_session(kader, session, verbose):
+    """One REPL session: each check is one case, named "repl NAME"."""
+    import repl_harness
+    res = Result()
+    where = "repl " + session["name"]
+    try:
+        cases = repl_harness.run_session(session, kader=kader, root=str(ROOT))
+    except Exception as e:   # a broken harness or session is a failure
+        res.fail(where, "the session could not run: {!r}".format(e))
+        return res
+    if not cases:
+        res.fail(where, "has no checks (a test that cannot fail is not a test)")
+    for case in cases:
+        if case.ok:
+            res.ok(where, case.what + (" ({})".format(case.note)
+                                       if case.note else ""), verbose)
+        else:
+            res.fail(where, case.what, case.detail)
+    return res
+
+
 def main():
     parser = argparse.ArgumentParser(description="Runs the Kader tests.")
     parser.add_argument("--kader", default="./kader",
@@ -598,6 +631,13 @@ def main():
         for case in module.CASES:
             if opts.filter in "cli " + " ".join(case["args"]):
                 jobs.append(lambda c=case: run_cli_case(kader, c, opts.verbose))
+
+    # REPL sessions on a pseudo-terminal: tests/repl_sessions.py, driven by
+    # tests/repl_harness.py; filtered on "repl NAME"
+    for session in repl_sessions():
+        if opts.filter in "repl " + session["name"]:
+            jobs.append(lambda s=session: run_repl_session(kader, s,
+                                                           opts.verbose))
 
     if unit_dir.is_dir():
         for binary in sorted(unit_dir.glob("test_*")):
