@@ -225,7 +225,8 @@ static int name_add(Parser *P, NameSet *s, const char *name) {
   return 1;
 }
 
-/* The comment lines of a doc span, without '#' and one space. */
+/* The comment lines of a doc span, without their '#' marks ("#" or "##")
+** and one space. */
 static const char *doc_text(Parser *P, Span d) {
   const char *s = P->src;
   size_t p = d.off, end = (size_t)d.off + d.len, n = 0;
@@ -235,7 +236,7 @@ static const char *doc_text(Parser *P, Span d) {
   while (p < end) {
     size_t q, r;
     while (p < end && (s[p] == ' ' || s[p] == '\t' || s[p] == '\r')) p++;
-    if (p < end && s[p] == '#') p++;
+    while (p < end && s[p] == '#') p++;
     if (p < end && s[p] == ' ') p++;
     for (q = p; q < end && s[q] != '\n'; q++) {}
     r = q > p && s[q - 1] == '\r' ? q - 1 : q;

@@ -11,6 +11,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +45,14 @@ static volatile sig_atomic_t computing, interrupt_at_prompt;
 
 static void on_sigint(int sig) {
   (void)sig;
-  if (computing) kader_interrupt(the_repl->K);
-  else interrupt_at_prompt = 1;
+  if (computing) {
+    kader_interrupt(the_repl->K);
+    /* the terminal echoed ^C; the error message starts on its own line */
+    ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
+    (void)ignored;
+  } else {
+    interrupt_at_prompt = 1;
+  }
 }
 
 /* ---- prompts ---- */
@@ -221,7 +228,8 @@ static void load_file(Repl *r, const char *path, int remember_it) {
   kader_run_file(r->K, path);
   computing = 0;
   fflush(stdout);
-  if (!remember_it) return;
+  /* a file that cannot be read is not worth reloading */
+  if (!remember_it || access(path, R_OK) != 0) return;
   for (size_t i = 0; i < r->loaded_count; i++)
     if (strcmp(r->loaded[i], path) == 0) return;
   char **p = realloc(r->loaded, (r->loaded_count + 1) * sizeof *p);
@@ -246,6 +254,11 @@ static const char *help_text =
     "Keys: Tab completes, Up/Down and Ctrl-R search the history, Ctrl-C\n"
     "clears the line or stops a running computation.\n";
 
+static void finish(Repl *r) {
+  r->done = 1;
+  rl_callback_handler_remove();
+}
+
 static void command(Repl *r, char *line) {
   char *arg = line;
   while (*arg && *arg != ' ') arg++;
@@ -257,7 +270,7 @@ static void command(Repl *r, char *line) {
   if (IS(":help") || IS(":h")) {
     fputs(help_text, stdout);
   } else if (IS(":quit") || IS(":q")) {
-    r->done = 1;
+    finish(r);
   } else if (IS(":load") || IS(":l")) {
     if (!*arg) fputs(":load needs a file name\n", stdout);
     else load_file(r, arg, 1);
@@ -267,12 +280,13 @@ static void command(Repl *r, char *line) {
     for (size_t i = 0; i < r->loaded_count; i++) load_file(r, r->loaded[i], 0);
   } else if (IS(":type") || IS(":t")) {
     if (!*arg) { fputs(":type needs an expression\n", stdout); return; }
-    size_t n = strlen(arg) + 32;
-    char *code = malloc(n);
-    if (!code) return;
-    snprintf(code, n, "print(describe_type(%s))", arg);
-    eval_text(r, code);
-    free(code);
+    /* the user's own text runs as typed (errors point into it); its value
+    ** lands in _, which describe_type then reads */
+    eval_text(r, "var _ = nil");
+    computing = 1;
+    KaderResult ok = kader_eval_line(r->K, "<repl>", arg, strlen(arg));
+    computing = 0;
+    if (ok == KADER_OK) eval_text(r, "print(describe_type(_))");
   } else if (IS(":doc") || IS(":d")) {
     const char *doc = *arg ? kader_doc(r->K, arg) : NULL;
     if (doc) printf("%s\n", doc);
@@ -297,21 +311,21 @@ static void cancel_entry(Repl *r) {
 static void on_line(char *line) {
   Repl *r = the_repl;
   if (!line) { /* Ctrl-D */
+    putchar('\n');
     if (r->entry_len) {
       cancel_entry(r);
-      putchar('\n');
+      rl_set_prompt(prompt(r));
     } else {
       r->done = 1;
-      putchar('\n');
+      rl_callback_handler_remove(); /* no prompt after the last line */
     }
-    rl_set_prompt(prompt(r));
     return;
   }
   if (r->entry_len == 0 && line[0] == ':') {
     remember(r, line);
     command(r, line);
     free(line);
-    rl_set_prompt(prompt(r));
+    if (!r->done) rl_set_prompt(prompt(r));
     return;
   }
   if (r->entry_len && line[0] == '\0') { /* an empty line cancels */
@@ -349,6 +363,12 @@ int kd_repl(KaderState *K, const char *const *files, int file_count, int color) 
   the_repl = &r;
   for (int i = 0; i < file_count; i++) load_file(&r, files[i], 1);
 
+  /* typed characters are UTF-8 (€, ë), not Meta keys, whatever LC_ALL is;
+  ** only LC_CTYPE is set: numbers never follow the C library's locale */
+  setlocale(LC_CTYPE, "");
+  rl_variable_bind("input-meta", "on");
+  rl_variable_bind("output-meta", "on");
+  rl_variable_bind("convert-meta", "off");
   rl_readline_name = "kader";
   rl_attempted_completion_function = complete;
   rl_basic_word_break_characters = code_breaks;
@@ -375,6 +395,8 @@ int kd_repl(KaderState *K, const char *const *files, int file_count, int color) 
       if (interrupt_at_prompt) { /* Ctrl-C at the prompt: a fresh line */
         interrupt_at_prompt = 0;
         rl_callback_sigcleanup();
+        rl_free_undo_list(); /* an edited history line goes back as it was */
+        using_history();     /* Up starts again from the newest entry */
         rl_replace_line("", 0);
         cancel_entry(&r);
         fputs("^C\n", stdout);
@@ -387,7 +409,7 @@ int kd_repl(KaderState *K, const char *const *files, int file_count, int color) 
     if (ready < 0) break;
     rl_callback_read_char();
   }
-  rl_callback_handler_remove();
+  if (!r.done) rl_callback_handler_remove();
   save_history(&r);
   for (size_t i = 0; i < r.loaded_count; i++) free(r.loaded[i]);
   for (size_t i = 0; i < matches.count; i++) free(matches.words[i]);

@@ -54,11 +54,116 @@ def screen(raw):
     return re.sub(r"[\r\x07\x08]", "", text)
 
 
+class Emulator:
+    """Just enough of a terminal to know what the input line looks like:
+    readline redraws only what changed (going from "let b = 2" to
+    "let a = 1" in the history it writes "a = 1"), so the bytes of a step
+    alone do not say what the line shows. Handles text, \r \n \b \t and
+    the cursor and erase sequences readline uses; ignores the rest."""
+
+    CSI_RE = re.compile(r"\x1b\[([0-?]*)[ -/]*([@-~])")
+    OTHER_RE = re.compile(r"\x1b\][^\x07]*\x07|\x1b[()#][0-9A-Za-z]|"
+                          r"\x1b[^\[\]()#]")
+
+    def __init__(self):
+        self.lines = [[]]
+        self.row = self.col = 0
+
+    def _line(self):
+        while self.row >= len(self.lines):
+            self.lines.append([])
+        line = self.lines[self.row]
+        while len(line) < self.col:
+            line.append(" ")
+        return line
+
+    def feed(self, text):
+        i = 0
+        while i < len(text):
+            c = text[i]
+            if c == "\x1b":
+                m = self.CSI_RE.match(text, i)
+                if m:
+                    self._csi(m.group(1), m.group(2))
+                    i = m.end()
+                    continue
+                m = self.OTHER_RE.match(text, i)
+                i = m.end() if m else i + 1
+                continue
+            i += 1
+            if c == "\r":
+                self.col = 0
+            elif c == "\n":
+                self.row += 1
+                self._line()
+            elif c == "\b":
+                self.col = max(0, self.col - 1)
+            elif c == "\t":
+                self.col = (self.col // 8 + 1) * 8
+            elif c < " " or c == "\x7f":
+                pass
+            else:
+                line = self._line()
+                if self.col < len(line):
+                    line[self.col] = c
+                else:
+                    line.append(c)
+                self.col += 1
+
+    def _csi(self, params, final):
+        args = [int(a) if a.isdigit() else 0 for a in params.split(";")]
+        n = max(args[0], 1) if args else 1
+        if params.startswith("?"):
+            return
+        line = self._line()
+        if final == "A":
+            self.row = max(0, self.row - n)
+        elif final == "B":
+            self.row += n
+        elif final == "C":
+            self.col += n
+        elif final == "D":
+            self.col = max(0, self.col - n)
+        elif final == "G":
+            self.col = n - 1
+        elif final == "K":
+            mode = args[0] if args else 0
+            if mode == 0:
+                del line[self.col:]
+            elif mode == 1:
+                line[:self.col + 1] = [" "] * min(len(line), self.col + 1)
+            else:
+                line.clear()
+        elif final == "J":
+            if not args or args[0] == 0:
+                del line[self.col:]
+                del self.lines[self.row + 1:]
+        elif final == "P":
+            del line[self.col:self.col + n]
+        elif final == "@":
+            line[self.col:self.col] = [" "] * n
+        self._line()
+
+    def input_area(self):
+        """The lines from the last one that starts with a prompt (or
+        readline's search prompt) to the end: what the user is editing."""
+        texts = ["".join(l).rstrip() for l in self.lines]
+        start = 0
+        for i, t in enumerate(texts):
+            if t.startswith(("> ", "... ", "(reverse-i-search)")) or \
+                    t in (">", "..."):
+                start = i
+        return "\n".join(texts[start:]).rstrip("\n")
+
+
 def step(send="", has=(), lacks=(), line=(), ends=None, exit=None,
          within=None, sgr=None, history_has=(), history_once=(),
-         history_count=None, wait=None, until=None):
+         history_count=None, wait=None, until=None, shows=()):
     """One step of a session: send `send`, wait, then check.
 
+    shows         text(s) the input line (the lines from the last prompt on,
+                  as a terminal shows them) contains: for completion and
+                  history recall, where readline redraws only what changed
     has           text(s) the step's screen text contains
     lacks         text(s) it does not contain
     line          text(s) that are a whole line of the screen text
@@ -79,7 +184,8 @@ def step(send="", has=(), lacks=(), line=(), ends=None, exit=None,
             "within": within, "sgr": sgr,
             "history_has": as_tuple(history_has),
             "history_once": as_tuple(history_once),
-            "history_count": history_count, "wait": wait, "until": until}
+            "history_count": history_count, "wait": wait, "until": until,
+            "shows": as_tuple(shows)}
 
 
 class Case:
@@ -124,6 +230,8 @@ class Terminal:
         os.close(slave)
         self.raw = ""          # everything read, decoded
         self._bytes = b""
+        self.emulator = Emulator()
+        self._fed = 0          # how much of raw the emulator has seen
         self.eof = False
 
     def _read(self, timeout):
@@ -151,11 +259,16 @@ class Terminal:
                 self.raw = self._bytes.decode("utf-8", "replace")
         return True
 
+    def input_area(self):
+        self.emulator.feed(self.raw[self._fed:])
+        self._fed = len(self.raw)
+        return self.emulator.input_area()
+
     def send(self, text):
         os.write(self.master, text.encode("utf-8"))
 
     def wait(self, start, until, watch=None, watch_times=None, sent_at=None,
-             need=()):
+             need=(), shows=()):
         """Waits until the output since raw offset `start` settles. `watch`
         texts get the time they first appeared recorded in watch_times.
         In "quiet" mode a pause counts only once the `need` texts are on
@@ -182,7 +295,9 @@ class Terminal:
                 if scr.endswith(PROMPTS) and now - last_change > 0.03:
                     return True
             elif now - last_change > QUIET and (
-                    now - begun > GRACE or all(t in scr for t in need)):
+                    now - begun > GRACE or (
+                        all(t in scr for t in need) and
+                        all(t in self.input_area() for t in shows))):
                 return True
         return False
 
@@ -301,7 +416,7 @@ def run_step(term, number, st, state):
         code = term.wait_exit()
     else:
         settled = term.wait(start, until, watch, watch_times, sent_at,
-                            need=st["has"])
+                            need=st["has"], shows=st["shows"])
     raw = term.raw[start:]
     scr = screen(raw)
     where = "step {} {}".format(number, describe(st))
@@ -328,6 +443,13 @@ def run_step(term, number, st, state):
         else:
             cases.append(Case(False, "{}: expected {!r} on the screen".format(
                 where, text), detail))
+    if st["shows"]:
+        area = term.input_area()
+        for text in st["shows"]:
+            ok = text in area
+            cases.append(Case(ok, "{}: the line {} {!r}".format(
+                where, "shows" if ok else "does not show", text),
+                None if ok else "    the input line now:\n" + excerpt(area)))
     for text in st["lacks"]:
         cases.append(Case(text not in scr, "{}: {} {!r}".format(
             where, "lacks" if text not in scr else "unexpected", text),

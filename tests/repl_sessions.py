@@ -23,36 +23,36 @@ MODEL = "examples/provincie.kader"
 SESSIONS = [
     # 1. Tab completion
     {"name": "completion", "steps": [
-        step("whi" + TAB, has="while"),
+        step("whi" + TAB, shows="> while"),
         step(CTRL_C, has="^C", ends="> "),
-        step("pri" + TAB, has="print"),
+        step("pri" + TAB, shows="> print"),
         step(CTRL_C),
         step("let bewaard_totaal = 5" + ENTER),
-        step("bewaard_t" + TAB, has="bewaard_totaal"),
+        step("bewaard_t" + TAB, shows="> bewaard_totaal"),
         step(ENTER, line="5"),
         step('let r = {naam: "x", uren: 3}' + ENTER),
-        step("r.na" + TAB, has="r.naam"),
+        step("r.na" + TAB, shows="> r.naam"),
         step(ENTER, line='"x"'),
     ]},
     {"name": "completion of a respondent group field", "steps": [
         step(":load " + MODEL + ENTER, has="Tijdsbesteding per taak"),
-        step("swv.comp" + TAB, has="swv.complete"),
+        step("swv.comp" + TAB, shows="> swv.complete"),
         step(ENTER, line="40"),
     ]},
     {"name": "completion of a :command", "steps": [
-        step(":rel" + TAB, has=":reload"),
+        step(":rel" + TAB, shows="> :reload"),
         step(CTRL_C),
-        step(":he" + TAB, has=":help"),
+        step(":he" + TAB, shows="> :help"),
         step(CTRL_C),
     ]},
     {"name": "completion of a file name", "steps": [
-        step('import "exam' + TAB, has='import "examples/'),
+        step('import "exam' + TAB, shows='> import "examples/'),
         step(CTRL_C),
         step('import "examples/prov' + TAB,
-             has='import "examples/provincie.kader'),
+             shows='> import "examples/provincie.kader'),
         step(CTRL_C),
         step(":load examples/prov" + TAB,
-             has=":load examples/provincie.kader"),
+             shows="> :load examples/provincie.kader"),
         step(CTRL_C),
     ]},
 
@@ -61,7 +61,7 @@ SESSIONS = [
         step("let bewaard = 41" + ENTER),
         step(CTRL_D, exit=0, history_has="let bewaard = 41"),
         RESTART,
-        step(UP, has="let bewaard = 41"),
+        step(UP, shows="> let bewaard = 41"),
         step(ENTER),
         step("bewaard + 1" + ENTER, line="42"),
         step(":quit" + ENTER, exit=0),
@@ -71,9 +71,9 @@ SESSIONS = [
         step("2 + 2" + ENTER, line="4"),
         step("1 + 1" + ENTER, line="2",
              history_once="1 + 1", history_count=2),
-        step(UP, has="1 + 1"),
-        step(UP, has="2 + 2"),
-        step(UP, lacks="1 + 1"),     # the older copy is gone
+        step(UP, shows="> 1 + 1"),
+        step(UP, shows="> 2 + 2"),
+        step(UP, shows="> 2 + 2"),   # the older copy of 1 + 1 is gone
         step(ENTER, line="4"),
         step(CTRL_D, exit=0, history_count=2,
              history_once=("1 + 1", "2 + 2")),
@@ -87,40 +87,54 @@ SESSIONS = [
              history_once='print("a\\\\nb")'),
         step(CTRL_D, exit=0),
         RESTART,
-        step(UP, has='print("a\\nb")'),
-        step(UP, has=("fn f(x) {", "return x * 2", "}")),
+        step(UP, shows='> print("a\\nb")'),
+        step(UP, shows="> fn f(x) {\nreturn x * 2\n}"),
         step(ENTER, ends="> "),
         step("f(21)" + ENTER, line="42"),
-        step(UP + UP + UP, has='print("a\\nb")'),
+        step(UP + UP + UP, shows='> print("a\\nb")'),
         step(ENTER, line=("a", "b")),
         step(CTRL_D, exit=0, history_count=3),
     ]},
     {"name": "history search with Ctrl-R", "steps": [
         step('print("gevonden")' + ENTER, line="gevonden"),
         step("1 + 1" + ENTER),
-        step(CTRL_R + "gevo", has='print("gevonden")'),
+        step(CTRL_R + "gevo", shows='print("gevonden")'),
         step(ENTER, line="gevonden"),
     ]},
     {"name": "history keeps at most 1000 entries",
      "history": "".join("let h{} = {}\n".format(i, i) for i in range(1100)),
      "steps": [
-         step(UP, has="let h1099 = 1099"),
+         step(UP, shows="> let h1099 = 1099"),
          step(ENTER),
          step("let laatste = 1" + ENTER),
          step(CTRL_D, exit=0, history_count=1000,
               history_once=("let laatste = 1", "let h1099 = 1099")),
      ]},
 
-    {"name": "ctrl-c after recalling history keeps the entry", "steps": [
+    # Ctrl-C on a recalled entry: the next Up starts from the newest entry
+    {"name": "ctrl-c after recalling history starts over", "steps": [
         step("let a = 1" + ENTER),
         step("let b = 2" + ENTER),
-        step(UP, has="let b = 2"),
+        step(UP, shows="> let b = 2"),
         step(CTRL_C, ends="> "),
-        step(UP, has="let b = 2"),
-        step(UP, has="let a = 1"),
+        step(UP, shows="> let b = 2"),
+        step(UP, shows="> let a = 1"),
         step(ENTER, ends="> "),
         step(CTRL_D, exit=0, history_count=2,
              history_once=("let a = 1", "let b = 2")),
+    ]},
+    # ... and the recalled entry stays in the history as it was
+    {"name": "ctrl-c after recalling history keeps the entry", "steps": [
+        step("let a = 1" + ENTER),
+        step("let b = 2" + ENTER),
+        step(UP, shows="> let b = 2"),
+        step(CTRL_C, ends="> "),
+        step("let c = 3" + ENTER),
+        step(UP, shows="> let c = 3"),
+        step(UP, shows="> let b = 2"),
+        step(CTRL_C),
+        step(CTRL_D, exit=0, history_count=3,
+             history_once=("let a = 1", "let b = 2", "let c = 3")),
     ]},
 
     # 3. multi-line entries
@@ -157,7 +171,7 @@ SESSIONS = [
         step("n" + ENTER, line="5"),
     ]},
     {"name": "ctrl-c clears a half-typed line", "steps": [
-        step('print("gewist")', has='print("gewist")'),
+        step('print("gewist")', shows='> print("gewist")'),
         step(CTRL_C, has="^C", ends="> "),
         step(ENTER, lacks="gewist", ends="> "),
         step("print(1)" + ENTER, line="1"),
@@ -185,7 +199,14 @@ SESSIONS = [
     ]},
     {"name": "commands", "steps": [
         step(":type 3 h/week" + ENTER, line="quantity in h/week"),
+        # an error in :type's expression shows what was typed, not the
+        # code :type wraps around it
+        step(":type nergens" + ENTER, has="'nergens' is not defined",
+             lacks="describe_type"),
         step(":doc sum" + ENTER, has="sum(list)"),
+        # a doc comment is shown without its comment marks
+        step(":doc draagvlak_of" + ENTER, has="The support for task",
+             lacks="# The support"),
         step(":doc nergens" + ENTER, line="no documentation for 'nergens'"),
         step(":help" + ENTER,
              has=(":load", ":reload", ":type", ":doc", ":report", ":locale",
@@ -204,7 +225,7 @@ SESSIONS = [
     ]},
     {"name": "ctrl-d on an empty line", "steps": [
         step("1 + 1" + ENTER, line="2"),
-        step(CTRL_D, exit=0),
+        step(CTRL_D, exit=0, lacks="> "),   # no prompt after leaving
     ]},
 
     # 7. kader -i FILE
