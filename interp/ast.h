@@ -73,6 +73,7 @@ typedef enum {
   N_CALL,       /* a(items...) */
   N_FIELD,      /* a.name */
   N_INDEX,      /* a[b] */
+  N_REGEX,      /* /pattern/flags: str (pattern, as written), name (flags) */
   /* statements */
   N_LET,        /* let name = a */
   N_VAR,        /* var name [= a] (a may be NULL) */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "vm.h"
 
 typedef enum {
 #define OPCODE(name, n) OP_##name,
@@ -402,6 +403,26 @@ static void expr(Compiler *c, Node *n) {
       expr(c, n->b);
       emit_op(c, OP_GET_INDEX, -1, n->span);
       break;
+    case N_REGEX: {
+      /* compiled now: a bad pattern is a syntax error at its exact place */
+      char error[300];
+      size_t offset = 0;
+      ObjString *pattern = str_new(c->K, n->str, n->str_len);
+      kd_push_root(c->K, OBJ_VAL(pattern));
+      ObjString *flags = str_cstr(c->K, n->name);
+      kd_push_root(c->K, OBJ_VAL(flags));
+      ObjRegex *re = kd_regex_compile(c->K, pattern, flags, &offset, error, sizeof error);
+      kd_pop_root(c->K);
+      kd_pop_root(c->K);
+      if (!re) {
+        Span at = strncmp(error, "unknown flag", 12) == 0
+                      ? (Span){n->span.off + 2 + (uint32_t)n->str_len, (uint32_t)strlen(n->name)}
+                      : (Span){n->span.off + 1 + (uint32_t)offset, 1};
+        fail(c, at, "invalid regular expression: %s", error);
+      }
+      emit_const(c, OBJ_VAL(re), n->span);
+      break;
+    }
     default:
       fail(c, n->span, "expected an expression");
   }
@@ -467,7 +488,7 @@ static bool builtin_type(const char *name, TypeTag *tag) {
   static const struct { const char *name; TypeTag tag; } types[] = {
     {"any", TY_ANY}, {"text", TY_TEXT}, {"number", TY_NUMBER},
     {"bool", TY_BOOL}, {"list", TY_LIST}, {"record", TY_RECORD},
-    {"fn", TY_FN}, {"range", TY_RANGE},
+    {"fn", TY_FN}, {"range", TY_RANGE}, {"regex", TY_REGEX},
   };
   for (size_t i = 0; i < sizeof types / sizeof *types; i++)
     if (strcmp(types[i].name, name) == 0) {

@@ -62,7 +62,7 @@ void kd_type_describe(KaderState *K, ObjType *t, char *buf, size_t cap) {
   static const char *names[] = {
     [TY_ANY] = "any value", [TY_TEXT] = "text", [TY_NUMBER] = "a number",
     [TY_BOOL] = "true or false", [TY_LIST] = "a list", [TY_RECORD] = "a record",
-    [TY_FN] = "a function", [TY_RANGE] = "a range",
+    [TY_FN] = "a function", [TY_RANGE] = "a range", [TY_REGEX] = "a regular expression",
   };
   switch (t->tag) {
     case TY_UNIT: {
@@ -120,6 +120,7 @@ bool kd_type_check(KaderState *K, ObjType *t, Value v) {
     case TY_FN:
       return IS_OBJ_TYPE(v, O_CLOSURE) || IS_OBJ_TYPE(v, O_NATIVE);
     case TY_RANGE: return IS_RANGE(v);
+    case TY_REGEX: return IS_OBJ_TYPE(v, O_REGEX);
     case TY_UNIT:
       if (v.type == V_QTY) return unit_fits(K, t->unit, v.unit);
       if (IS_RANGE(v)) return AS_RANGE(v)->unit != UNIT_NONE &&

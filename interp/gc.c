@@ -11,6 +11,7 @@
 
 #include "compiler.h"
 #include "state.h"
+#include "vm.h"
 
 #define GC_HEAP_GROW 2
 #define GC_FIRST (1024 * 1024)
@@ -124,6 +125,7 @@ static void blacken(KaderState *K, Obj *o) {
       kd_mark_obj(K, (Obj *)k->label);
       kd_mark_obj(K, (Obj *)k->doc);
       kd_mark_value(K, k->on_declare);
+      kd_mark_value(K, k->on_call);
       kd_mark_obj(K, (Obj *)k->instances);
       for (uint32_t i = 0; i < k->field_count; i++) {
         kd_mark_obj(K, (Obj *)k->fields[i].name);
@@ -140,6 +142,7 @@ static void blacken(KaderState *K, Obj *o) {
       kd_mark_value(K, t->b);
       break;
     }
+    case O_REGEX: kd_regex_mark(K, (ObjRegex *)o); break;
     case O_MODULE: {
       ObjModule *m = (ObjModule *)o;
       kd_mark_obj(K, (Obj *)m->path);
@@ -182,6 +185,7 @@ static void free_obj(KaderState *K, Obj *o) {
       KD_FREE_ARRAY(K, KindFieldSpec, k->fields, k->field_count);
       break;
     }
+    case O_REGEX: kd_regex_free((ObjRegex *)o); break;
     default: break;
   }
   size_t size = 0;
@@ -195,6 +199,7 @@ static void free_obj(KaderState *K, Obj *o) {
     case O_KIND: size = sizeof(ObjKind); break;
     case O_TYPE: size = sizeof(ObjType); break;
     case O_MODULE: size = sizeof(ObjModule); break;
+    case O_REGEX: size = kd_regex_size(); break;
     default: break;
   }
   kd_realloc(K, o, size, 0);

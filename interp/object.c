@@ -203,6 +203,7 @@ ObjKind *kind_new(KaderState *K, ObjString *name) {
   k->fields = NULL;
   k->field_count = 0;
   k->on_declare = NIL_VAL;
+  k->on_call = NIL_VAL;
   k->instances = NULL;
   return k;
 }

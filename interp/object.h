@@ -30,8 +30,11 @@ typedef struct Value {
 
 typedef enum {
   O_STRING, O_LIST, O_RECORD, O_RANGE, O_FUNCTION, O_CLOSURE, O_UPVALUE,
-  O_NATIVE, O_KIND, O_TYPE, O_MODULE
+  O_NATIVE, O_KIND, O_TYPE, O_MODULE, O_REGEX
 } ObjTag;
+
+/* A compiled regular expression (regex.c keeps its insides). */
+typedef struct ObjRegex ObjRegex;
 
 struct Obj { Obj *next; uint8_t type; uint8_t marked; };
 
@@ -123,7 +126,8 @@ typedef struct ObjNative {
 typedef enum {
   TY_ANY, TY_TEXT, TY_NUMBER, TY_BOOL, TY_LIST, TY_RECORD, TY_FN, TY_RANGE,
   TY_UNIT, TY_KIND, TY_LIST_OF, TY_ONE_OF, TY_OR,
-  TY_SELF /* the kind being defined (area { within: list of area }) */
+  TY_SELF, /* the kind being defined (area { within: list of area }) */
+  TY_REGEX
 } TypeTag;
 
 typedef struct ObjType {
@@ -145,6 +149,7 @@ typedef struct ObjKind {
   Obj obj;
   ObjString *name, *label, *doc;
   Value on_declare;     /* a function run on each new declaration, or nil */
+  Value on_call;        /* what calling the kind does (code(answers, cb)) */
   struct ObjList *instances; /* every declaration of this kind, in order */
   KindFieldSpec *fields;
   uint32_t field_count;

@@ -564,6 +564,46 @@ static Node *record_literal(Parser *P) {
   return n;
 }
 
+/* /pattern/flags where an expression starts (a slash there cannot be a
+** division). The lexer read only the slash; the pattern is scanned here:
+** up to the next / that is not escaped or inside [...], on the same line. */
+static Node *regex_literal(Parser *P) {
+  Token t = P->cur;
+  const char *s = P->src;
+  size_t p = t.span.off + 1, end = P->lx.end;
+  int in_class = 0;
+  while (p < end && s[p] != '\n') {
+    if (s[p] == '\\' && p + 1 < end && s[p + 1] != '\n') { p += 2; continue; }
+    if (s[p] == '[') in_class = 1;
+    else if (s[p] == ']') in_class = 0;
+    else if (s[p] == '/' && !in_class) break;
+    p++;
+  }
+  if (p >= end || s[p] != '/')
+    fail(P, (Span){t.span.off, 1}, "unterminated regular expression: a pattern "
+         "ends with / on the same line");
+  size_t from = t.span.off + 1, to = p++;
+  size_t flags = p;
+  while (p < end && ((s[p] >= 'a' && s[p] <= 'z') || (s[p] >= 'A' && s[p] <= 'Z'))) p++;
+  Node *n = node(P, N_REGEX, (Span){t.span.off, (uint32_t)(p - t.span.off)});
+  char *pattern = alloc(P, to - from + 1);
+  memcpy(pattern, s + from, to - from);
+  pattern[to - from] = '\0';
+  n->str = pattern;
+  n->str_len = to - from;
+  char *f = alloc(P, p - flags + 1);
+  memcpy(f, s + flags, p - flags);
+  f[p - flags] = '\0';
+  n->name = f;
+  /* go on lexing after the literal, as after any operand */
+  P->lx.pos = p;
+  P->lx.last = TK_STRING;
+  P->has_ahead = 0;
+  P->cur.type = TK_STRING;
+  next(P);
+  return n;
+}
+
 static Node *primary(Parser *P) {
   char fbuf[64];
   Token t = P->cur;
@@ -600,6 +640,9 @@ static Node *primary(Parser *P) {
   case TK_FN:
     next(P);
     return function(P, node(P, N_FN, t.span));
+  case TK_SLASH:
+  case TK_SLASH_ASSIGN:
+    return regex_literal(P);
   case TK_PERCENT:
     fail(P, t.span, "unexpected '%%'; for the remainder use 'mod'");
   default:

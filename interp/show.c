@@ -168,6 +168,14 @@ static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
       add_str(K, b, ((ObjKind *)o)->name->chars);
       add_str(K, b, ">");
       return;
+    case O_REGEX: {
+      ObjRegex *re = (ObjRegex *)o;
+      add_str(K, b, "/");
+      kd_buf_add(K, b, kd_regex_source(re)->chars, kd_regex_source(re)->len);
+      add_str(K, b, "/");
+      add_str(K, b, kd_regex_flags(re)->chars);
+      return;
+    }
     case O_TYPE: {
       char d[256];
       kd_type_describe(K, (ObjType *)o, d, sizeof d);

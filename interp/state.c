@@ -95,6 +95,8 @@ static void init_job(KaderState *K, void *ud) {
   K->warnings = list_new(K, 0);
   kd_open_builtins(K);
   kd_open_textlib(K);
+  kd_open_regex(K);
+  kd_open_strlib(K);
   kd_open_datalib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
@@ -112,6 +114,9 @@ KaderState *kader_new(const KaderConfig *config) {
     return NULL;
   }
   K->next_gc = 1024 * 1024;
+  /* enough for any sensible pattern; a catastrophic one stops in ~0.1 s */
+  K->regex_match_limit = 1000000;
+  K->regex_depth_limit = 100000;
   K->last_result = NIL_VAL;
   K->stack = malloc(sizeof(Value) * KD_STACK_SIZE);
   K->frames = malloc(sizeof(CallFrame) * KD_MAX_FRAMES);
@@ -143,6 +148,7 @@ void kader_free(KaderState *K) {
   if (!K) return;
   kd_free_objects(K);
   if (K->units) units_free(K->units);
+  kd_free_strlib(K);
   strset_free(K, &K->strings);
   imap_free(K, &K->global_index);
   KD_FREE_ARRAY(K, ObjString *, K->global_names, K->global_cap);

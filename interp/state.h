@@ -76,6 +76,8 @@ struct KaderState {
   bool error_is_syntax;
 
   UnitTable *units;
+  unsigned long regex_match_limit, regex_depth_limit;
+  void *utf8_locale; /* a locale_t for Unicode case mapping (strlib.c) */
 
   /* modules: paths and their status, in load order */
   ObjList *module_paths;

@@ -182,6 +182,15 @@ static Value t_warnings(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(K->warnings);
 }
 
+static Value t_on_call(KaderState *K, int argc, Value *args) {
+  (void)argc;
+  if (!IS_KIND(args[0])) arg_error(K, "on_call", 1, "a kind", args[0]);
+  if (!IS_OBJ_TYPE(args[1], O_CLOSURE) && !IS_OBJ_TYPE(args[1], O_NATIVE))
+    arg_error(K, "on_call", 2, "a function", args[1]);
+  AS_KIND(args[0])->on_call = args[1];
+  return NIL_VAL;
+}
+
 static Value t_on_declare(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_KIND(args[0])) arg_error(K, "on_declare", 1, "a kind", args[0]);
@@ -263,41 +272,6 @@ static Value t_chars(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(out);
 }
 
-/* lower(text) / upper(text): letter case for ASCII and the accented
-** letters of Latin-1 (É and é, Ë and ë); the rest is left as it is. */
-static Value change_case(KaderState *K, Value v, const char *fn, bool up) {
-  if (!IS_STRING(v)) arg_error(K, fn, 1, "a string", v);
-  ObjString *s = AS_STRING(v);
-  char *buf = malloc(s->len + 1);
-  if (!buf) kd_error(K, "out of memory");
-  memcpy(buf, s->chars, s->len + 1);
-  for (uint32_t i = 0; i < s->len; i++) {
-    unsigned char c = (unsigned char)buf[i];
-    if (!up && c >= 'A' && c <= 'Z') buf[i] = (char)(c + 32);
-    else if (up && c >= 'a' && c <= 'z') buf[i] = (char)(c - 32);
-    else if (c == 0xC3 && i + 1 < s->len) {
-      /* U+00C0..U+00DE and U+00E0..U+00FE, except × and ÷ */
-      unsigned char d = (unsigned char)buf[i + 1];
-      if (!up && d >= 0x80 && d <= 0x9E && d != 0x97) buf[i + 1] = (char)(d + 0x20);
-      else if (up && d >= 0xA0 && d <= 0xBE && d != 0xB7) buf[i + 1] = (char)(d - 0x20);
-      i++;
-    }
-  }
-  ObjString *out = str_new(K, buf, s->len);
-  free(buf);
-  return OBJ_VAL(out);
-}
-
-static Value t_lower(KaderState *K, int argc, Value *args) {
-  (void)argc;
-  return change_case(K, args[0], "lower", false);
-}
-
-static Value t_upper(KaderState *K, int argc, Value *args) {
-  (void)argc;
-  return change_case(K, args[0], "upper", true);
-}
-
 static Value t_declarations(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_KIND(args[0])) arg_error(K, "declarations", 1, "a kind", args[0]);
@@ -344,10 +318,9 @@ void kd_open_textlib(KaderState *K) {
     {"output_format", t_output_format, 0, 0, "output_format(): \"text\", \"md\" or \"json\" (kader --format)."},
     {"warn", t_warn, 2, 2, "warn(declaration, message): a warning located at the declaration, printed at once and kept for warnings()."},
     {"warnings", t_warnings, 0, 0, "warnings(): the warnings so far, as records {message, file, line, column}."},
+    {"on_call", t_on_call, 2, 2, "on_call(kind, f): calling the kind calls f (a kind that is also a function)."},
     {"on_declare", t_on_declare, 2, 2, "on_declare(kind, f): run f(d) for every new declaration d of the kind."},
     {"wrap", t_wrap, 2, 2, "wrap(text, width): the words of text on lines of at most width characters, as a list."},
-    {"lower", t_lower, 1, 1, "lower(text): the text in lower case."},
-    {"upper", t_upper, 1, 1, "upper(text): the text in upper case."},
     {"chars", t_chars, 1, 1, "chars(text): the characters of text, as a list."},
     {"declarations", t_declarations, 1, 1, "declarations(kind): every declaration of the kind so far, in order."},
     {"decimals", t_decimals, 1, 1, "decimals(x): the number of decimals x is written with (4.63 has 2)."},

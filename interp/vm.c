@@ -48,6 +48,7 @@ const char *kd_type_name(Value v) {
     case O_CLOSURE: case O_NATIVE: case O_FUNCTION: return "function";
     case O_KIND: return "kind";
     case O_TYPE: return "type";
+    case O_REGEX: return "regex";
     default: return "internal";
   }
 }
@@ -119,6 +120,11 @@ static bool call_value(KaderState *K, Value *callee, int argc) {
       f->ip = fn->chunk.code;
       f->slots = callee;
       return true;
+    }
+    if (o->type == O_KIND && !IS_NIL(((ObjKind *)o)->on_call)) {
+      /* a kind that also acts as a function: code(answers, codebook) */
+      *callee = ((ObjKind *)o)->on_call;
+      return call_value(K, callee, argc);
     }
     if (o->type == O_NATIVE) {
       ObjNative *n = (ObjNative *)o;

@@ -63,9 +63,23 @@ ObjString *kd_to_string(KaderState *K, Value v);
 /* v for the REPL: on several lines when long, cut with … when too long. */
 void kd_show_pretty(KaderState *K, KdBuf *b, Value v);
 
+/* ---- regex.c ---- */
+/* Compiles pattern with flags (i, m, s, x, u); NULL with the error and the
+** byte offset in the pattern where PCRE2 stopped. */
+ObjRegex *kd_regex_compile(KaderState *K, ObjString *pattern, ObjString *flags,
+                           size_t *error_offset, char *error, size_t cap);
+void kd_regex_free(ObjRegex *re);
+void kd_regex_mark(KaderState *K, ObjRegex *re);
+size_t kd_regex_size(void);
+ObjString *kd_regex_source(ObjRegex *re);
+ObjString *kd_regex_flags(ObjRegex *re);
+void kd_open_regex(KaderState *K);
+
 /* ---- builtins.c, textlib.c, datalib.c ---- */
 void kd_open_builtins(KaderState *K);
 void kd_open_textlib(KaderState *K);
+void kd_open_strlib(KaderState *K);
+void kd_free_strlib(KaderState *K);
 void kd_open_datalib(KaderState *K);
 
 /* ---- module.c ---- */
