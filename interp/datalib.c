@@ -187,6 +187,7 @@ static Value d_read_csv(KaderState *K, int argc, Value *args) {
   char path[1024];
   resolve(K, AS_STRING(args[0])->chars, argc > 2 ? args[2] : NIL_VAL, path,
           sizeof path);
+  kd_check_read(K, path);
   size_t len = 0;
   char *src = read_all(path, &len);
   if (!src) kd_error(K, "cannot read %s", path);

@@ -31,6 +31,16 @@ void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size) {
                "it may use", limit / (1024 * 1024));
     }
   }
+  if (K->config.realloc) {
+    void *p = K->config.realloc(K->config.alloc_userdata, ptr, old_size, new_size);
+    if (new_size == 0) return NULL;
+    if (!p) {
+      K->bytes_allocated -= new_size;
+      K->bytes_allocated += old_size;
+      kd_error(K, "out of memory");
+    }
+    return p;
+  }
   if (new_size == 0) {
     free(ptr);
     return NULL;

@@ -27,8 +27,23 @@ typedef enum {
 ** not NUL-terminated. */
 typedef void (*KaderWriteFn)(void *userdata, const char *text, size_t len);
 
+/* What a model may do beyond computing (KaderConfig.allow). By default it
+** may read files (its model files and data) and write only inside the
+** output directory; everything else must be granted. */
+enum {
+  KADER_ALLOW_FFI = 1,     /* call C libraries (ffi.open) */
+  KADER_ALLOW_RUN = 2,     /* run other programs (run) */
+  KADER_ALLOW_ENV = 4,     /* read environment variables (env) */
+  KADER_ALLOW_WRITE = 8    /* write files outside the output directory */
+};
+
 typedef struct {
   const char *locale;      /* "nl" (default) or "en" */
+  unsigned allow;          /* KADER_ALLOW_… bits */
+  const char *output_dir;  /* where write_file may write; NULL: "." */
+  const char *write_dir;   /* with KADER_ALLOW_WRITE: only under this
+                              directory (NULL: anywhere) */
+  int sandbox;             /* reading is limited to the model's directory */
   int gc_stress;           /* collect garbage on every allocation (testing) */
   int repl;                /* REPL mode: globals may be redefined */
   KaderWriteFn write;      /* program output; NULL = stdout */
@@ -42,6 +57,12 @@ typedef struct {
                               and not when NO_COLOR is set) */
   size_t memory_limit;     /* bytes the heap may use; 0 = no limit. Beyond
                               it a program stops with "out of memory" */
+  unsigned long step_limit;/* loop rounds and calls one run or call may take
+                              (0 = no limit); beyond it: "step limit" error */
+  /* Memory for the heap: like realloc, and free when new_size is 0; NULL
+  ** for the C library's. */
+  void *(*realloc)(void *userdata, void *ptr, size_t old_size, size_t new_size);
+  void *alloc_userdata;
 } KaderConfig;
 
 /* Fills `config` with the defaults. */
@@ -93,6 +114,92 @@ void kader_forget_imports(KaderState *K);
 /* The doc comment of a defined name (a function, kind, declaration or
 ** built-in), or NULL. The text stays valid until the next call. */
 const char *kader_doc(KaderState *K, const char *name);
+
+/* ---- values: the API stack --------------------------------------------
+** As in Lua, values cross the API on a stack. Index 1 is the bottom of the
+** current stack frame (in a host function: its first argument), -1 the
+** top. Pushing functions add one value; readers leave the stack as it is.
+** A string pointer stays valid while its value is on the stack. */
+typedef enum {
+  KADER_TNIL, KADER_TBOOL, KADER_TNUMBER, KADER_TQUANTITY, KADER_TRANGE,
+  KADER_TSTRING, KADER_TLIST, KADER_TRECORD, KADER_TDECLARATION,
+  KADER_TFUNCTION, KADER_TOTHER
+} KaderType;
+
+int kader_top(KaderState *K);
+void kader_pop(KaderState *K, int n);
+KaderType kader_type(KaderState *K, int index);
+
+void kader_push_nil(KaderState *K);
+void kader_push_bool(KaderState *K, int b);
+void kader_push_number(KaderState *K, double x);
+/* A quantity in a unit written as in Kader ("h/week", "€"); 0 (and nothing
+** pushed) when the unit is unknown. Ranges likewise; unit "" for numbers. */
+int kader_push_quantity(KaderState *K, double x, const char *unit);
+int kader_push_range(KaderState *K, double lo, double hi, const char *unit);
+void kader_push_string(KaderState *K, const char *s, size_t len);
+void kader_new_list(KaderState *K);
+void kader_new_record(KaderState *K);
+/* Pops a value and appends it to the list at index. */
+void kader_append(KaderState *K, int index);
+/* Pops a value and sets field `name` of the record or declaration at index
+** (a declaration's fields are checked like in Kader); 0 on an error, whose
+** message kader_last_error() gives. */
+int kader_set_field(KaderState *K, int index, const char *name);
+/* Pushes field `name` of the record or declaration at index (nil when there
+** is none) and returns its type. */
+KaderType kader_get_field(KaderState *K, int index, const char *name);
+/* Pushes item i (from 1) of the list at index (nil when out of range). */
+KaderType kader_get_item(KaderState *K, int index, size_t i);
+/* Characters of a string, items of a list, fields of a record. */
+size_t kader_len(KaderState *K, int index);
+
+int kader_to_bool(KaderState *K, int index);        /* Kader truth */
+double kader_to_number(KaderState *K, int index);   /* the number of a
+                                                       number or quantity */
+/* A quantity's number in another unit; 0 and *ok = 0 when it cannot be. */
+double kader_to_unit(KaderState *K, int index, const char *unit, int *ok);
+const char *kader_unit(KaderState *K, int index);   /* "h/week"; "" */
+double kader_range_lo(KaderState *K, int index);
+double kader_range_hi(KaderState *K, int index);
+const char *kader_to_string(KaderState *K, int index, size_t *len);
+/* The value as print shows it, in the state's locale (a new string the
+** caller frees). */
+char *kader_show(KaderState *K, int index);
+/* A declaration's kind and id ("task", "kenniscentrum"); NULL otherwise. */
+const char *kader_kind(KaderState *K, int index);
+const char *kader_id(KaderState *K, int index);
+
+/* ---- globals and calls ---- */
+/* Pushes the global's value and returns its type; KADER_TNIL and nil when
+** it is not defined. */
+KaderType kader_get_global(KaderState *K, const char *name);
+/* Pops a value into the global (defining it when new). */
+void kader_set_global(KaderState *K, const char *name);
+/* Calls the function below its nargs arguments; replaces them by the
+** result. On an error the stack is as before the function was pushed. */
+KaderResult kader_call(KaderState *K, int nargs);
+
+/* A host function: its arguments are the API stack (1..kader_top(K)); it
+** pushes its result and returns 1, or returns 0 for nil. */
+typedef int (*KaderFunction)(KaderState *K);
+typedef struct KaderReg {
+  const char *name;
+  KaderFunction fn;
+  int min_args, max_args; /* max -1: any number */
+  const char *doc;
+} KaderReg;
+void kader_register(KaderState *K, const char *name, KaderFunction fn,
+                    int min_args, int max_args, const char *doc);
+/* A module: a record `name` holding the functions (name.f(...)); the list
+** ends with an entry whose name is NULL. */
+void kader_register_module(KaderState *K, const char *name, const KaderReg *fns);
+/* From inside a host function: stop with a runtime error (located at the
+** Kader call). Does not return. */
+#if defined(__GNUC__)
+__attribute__((noreturn, format(printf, 2, 3)))
+#endif
+void kader_error(KaderState *K, const char *fmt, ...);
 
 /* Asks the running program to stop with the runtime error "interrupted"
 ** at its next loop round or call. Safe to call from a signal handler or

@@ -21,6 +21,13 @@ static const char *usage =
     "options:\n"
     "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
     "  --format text|md|json  how reports are written (default text)\n"
+    "  --allow-ffi      let the model call C libraries (ffi)\n"
+    "  --allow-run      let the model run other programs\n"
+    "  --allow-env      let the model read environment variables\n"
+    "  --allow-write[=DIR]  let the model write files outside the output\n"
+    "                   directory (only under DIR when given)\n"
+    "  --output DIR     where the model writes its files (default: here)\n"
+    "  --sandbox        the model may read only files in its own directory\n"
     "  --memory-limit MB  stop with \"out of memory\" beyond MB megabytes\n"
     "  --version        print the version and the language version\n"
     "  --help           this text\n";
@@ -71,6 +78,23 @@ int main(int argc, char **argv) {
         return 2;
       }
       config.format = v;
+    } else if (strcmp(a, "--allow-ffi") == 0) {
+      config.allow |= KADER_ALLOW_FFI;
+    } else if (strcmp(a, "--allow-run") == 0) {
+      config.allow |= KADER_ALLOW_RUN;
+    } else if (strcmp(a, "--allow-env") == 0) {
+      config.allow |= KADER_ALLOW_ENV;
+    } else if (strcmp(a, "--allow-write") == 0 || strncmp(a, "--allow-write=", 14) == 0) {
+      config.allow |= KADER_ALLOW_WRITE;
+      if (a[13] == '=') config.write_dir = a + 14;
+    } else if (strcmp(a, "--output") == 0) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "kader: --output needs a directory\n%s", usage);
+        return 2;
+      }
+      config.output_dir = argv[++i];
+    } else if (strcmp(a, "--sandbox") == 0) {
+      config.sandbox = 1;
     } else if (strcmp(a, "--memory-limit") == 0) {
       char *end = NULL;
       long mb = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;

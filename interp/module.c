@@ -194,6 +194,7 @@ void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
     kd_buf_add(K, &shown, "/", 1);
   }
   kd_buf_add(K, &shown, path->chars, path->len);
+  kd_check_read(K, shown.s);
   char *canon = realpath(shown.s, NULL);
   if (!canon) {
     int e = errno;
@@ -243,6 +244,8 @@ void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
 
 /* ---- entry points used by state.c ---- */
 
+static void set_sandbox(KaderState *K, const char *path);
+
 typedef struct {
   const char *name;
   const char *src;
@@ -272,11 +275,27 @@ static void run_job(KaderState *K, void *ud) {
 
 KaderResult kd_run_source(KaderState *K, const char *name, const char *src,
                           size_t len, bool print, bool is_file) {
+  if (!is_file) set_sandbox(K, NULL);
   RunJob job = {name, src, len, print, is_file};
   return kd_protect(K, run_job, &job);
 }
 
+/* A sandbox is the directory of the first model run. */
+static void set_sandbox(KaderState *K, const char *path) {
+  if (!K->config.sandbox || K->sandbox_dir[0]) return;
+  char *full = path ? realpath(path, NULL) : realpath(".", NULL);
+  if (!full) return;
+  if (path) {
+    char *slash = strrchr(full, '/');
+    if (slash && slash != full) *slash = '\0';
+    else if (slash) slash[1] = '\0';
+  }
+  snprintf(K->sandbox_dir, sizeof K->sandbox_dir, "%s", full);
+  free(full);
+}
+
 KaderResult kd_run_path(KaderState *K, const char *path) {
+  set_sandbox(K, path);
   size_t len = 0;
   const char *why = NULL;
   char *src = read_file(path, &len, &why);

@@ -192,6 +192,7 @@ ObjNative *native_new(KaderState *K, NativeFn fn, ObjString *name, int min,
   n->min_args = min;
   n->max_args = max;
   n->doc = NULL;
+  n->host_fn = NULL;
   return n;
 }
 

@@ -120,6 +120,7 @@ typedef struct ObjNative {
   ObjString *name;
   int min_args, max_args; /* max -1: any number */
   ObjString *doc;
+  void (*host_fn)(void);  /* a host's C function (api.c), called via fn */
 } ObjNative;
 
 /* Types of kind fields. */

@@ -97,6 +97,7 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_textlib(K);
   kd_open_regex(K);
   kd_open_strlib(K);
+  kd_open_syslib(K);
   kd_open_datalib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
@@ -173,18 +174,21 @@ static KaderResult finish(KaderState *K, KaderResult r) {
 ** built-in, or between runs) is not for the next one. */
 KaderResult kader_run_file(KaderState *K, const char *path) {
   K->interrupted = 0;
+  K->steps_left = K->config.step_limit;
   return finish(K, kd_run_path(K, path));
 }
 
 KaderResult kader_run_string(KaderState *K, const char *name, const char *source,
                              size_t len) {
   K->interrupted = 0;
+  K->steps_left = K->config.step_limit;
   return finish(K, kd_run_source(K, name, source, len, false, false));
 }
 
 KaderResult kader_eval_line(KaderState *K, const char *name, const char *source,
                             size_t len) {
   K->interrupted = 0;
+  K->steps_left = K->config.step_limit;
   return finish(K, kd_run_source(K, name, source, len, true, false));
 }
 

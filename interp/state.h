@@ -71,6 +71,10 @@ struct KaderState {
 
   /* errors */
   volatile sig_atomic_t interrupted; /* kader_interrupt: stop soon */
+  unsigned long steps_left; /* config.step_limit: loop rounds and calls left */
+  Value *api_base;   /* the API stack's index 1 (api.c); NULL: the bottom */
+  char unit_text[256]; /* kader_unit's answer */
+  char sandbox_dir[4096]; /* --sandbox: the main model's directory */
   KdJmp *err_jmp;
   char *last_error;
   bool error_is_syntax;

@@ -280,6 +280,11 @@ static void define_global(KaderState *K, uint32_t slot, Value v, bool is_const) 
 }
 
 static _Noreturn void interrupted(KaderState *K) {
+  if (!K->interrupted) {
+    /* the step budget ran out; the next run gets a fresh one */
+    kd_error(K, "step limit: the program took more than %lu loop rounds and "
+             "calls", K->config.step_limit);
+  }
   K->interrupted = 0;
   kd_error(K, "interrupted");
 }
@@ -357,7 +362,7 @@ static void run(KaderState *K, int base) {
 ** on every backward jump and call: one load of a flag. */
 #define CHECK_INTERRUPT()                                          \
   do {                                                             \
-    if (K->interrupted) {                                          \
+    if (K->interrupted || (K->steps_left && --K->steps_left == 0)) {\
       STORE();                                                     \
       interrupted(K);                                              \
     }                                                              \

@@ -79,6 +79,11 @@ void kd_open_regex(KaderState *K);
 void kd_open_builtins(KaderState *K);
 void kd_open_textlib(KaderState *K);
 void kd_open_strlib(KaderState *K);
+void kd_open_syslib(KaderState *K);
+/* Raises "not allowed: …" unless the host granted the permission. */
+void kd_require(KaderState *K, unsigned permission, const char *action);
+/* In a sandbox: raises unless path is inside the model's directory. */
+void kd_check_read(KaderState *K, const char *path);
 void kd_free_strlib(KaderState *K);
 void kd_open_datalib(KaderState *K);
 
