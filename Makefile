@@ -22,6 +22,8 @@ HOSTCC ?= $(CC)
 AR ?= ar
 PYTHON = python3
 PREFIX ?= /usr/local
+# the one version number, from the public header
+VERSION = $(shell sed -n 's/^\#define KADER_VERSION "\(.*\)"/\1/p' interp/kader.h)
 
 DEP_COMMANDS := pkg-config python3
 DEP_MODULES := libpcre2-8 readline libffi cmocka
@@ -124,6 +126,13 @@ STDLIB_SRCS := $(sort $(wildcard stdlib/*.kader))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/obj/unit/%.o,$(UNIT_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+# The embedding example (examples/embed/host.c, only kader.h), run by
+# tests/embed_cases.py
+HOST_OBJ := $(B)/obj/examples/host.o
+HOST_BIN := $(B)/examples/host
+# A small C library for the FFI tests (tests/ffi/*.kader open it by this
+# path). Built without sanitizers in every variant: it is only loaded.
+TESTLIB := build/libkadertest.so
 
 GC_ENV = $(if $(filter-out 0,$(GC_STRESS)),KADER_GC_STRESS=1 )
 
@@ -135,13 +144,13 @@ inner-all: $(KADER_BIN) $(LIB)
 inner-run: $(KADER_BIN) $(LIB)
 	./$(KADER_BIN) examples/provincie.kader
 
-inner-test: $(KADER_BIN) $(LIB) $(UNIT_BINS)
+inner-test: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB)
 	@$(foreach f,$(filter-out $(UNIT_BINS),$(wildcard $(B)/tests/test_*)),rm -f $(f);)
 	$(GC_ENV)$(PYTHON) tests/run.py
 
 # LeakSanitizer cannot work when the process is already being traced (some
 # sandboxes run everything under ptrace). A tiny probe finds out once per run.
-inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS)
+inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB)
 	@$(foreach f,$(filter-out $(UNIT_BINS),$(wildcard $(B)/tests/test_*)),rm -f $(f);)
 	@printf 'int main(void) { return 0; }\n' > $(B)/lsan_probe.c
 	@$(CC) $(SANFLAGS) -o $(B)/lsan_probe $(B)/lsan_probe.c
@@ -167,11 +176,21 @@ inner-bench: $(KADER_BIN)
 	fi
 	$(PYTHON) tests/bench/run.py
 
+# kader.pc: the library is static, so what it links against is in Requires
+# and Libs (not .private): `pkg-config --cflags --libs kader` is enough.
 inner-install: $(KADER_BIN) $(LIB)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(KADER_BIN) $(DESTDIR)$(PREFIX)/bin/kader
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libkader.a
 	install -m 644 interp/kader.h $(DESTDIR)$(PREFIX)/include/kader.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: kader' \
+	  'Description: Kader, a language for modelling proposed policy roles (embeddable interpreter)' \
+	  'Version: $(VERSION)' \
+	  'Requires: libpcre2-8 libffi' \
+	  'Libs: -L$${libdir} -lkader -lm' \
+	  'Cflags: -I$${includedir}' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kader.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/kader.pc
 
 # The binaries
 
@@ -188,6 +207,14 @@ $(UNIT_BINS): $(B)/tests/%: $(B)/obj/unit/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(KD_LDFLAGS) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
+$(TESTLIB): tests/ffi/testlib.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ $<
+
+$(HOST_BIN): $(HOST_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(KD_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 # Objects (-MMD -MP: a changed header rebuilds what includes it)
 
 $(B)/obj/%.o: interp/%.c $(B)/flags.list
@@ -202,7 +229,11 @@ $(UNIT_OBJS): $(B)/obj/unit/%.o: tests/unit/%.c $(B)/flags.list
 	@mkdir -p $(@D)
 	$(CC) $(KD_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
+$(HOST_OBJ): examples/embed/host.c $(B)/flags.list
+	@mkdir -p $(@D)
+	$(CC) $(KD_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(HOST_OBJ:.o=.d)
 
 # The standard library, embedded (interp/tools/embed.c, interp/stdlib_files.h)
 

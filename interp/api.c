@@ -66,8 +66,9 @@ KaderType kader_type(KaderState *K, int index) {
 
 typedef struct { void (*fn)(KaderState *, void *); void *ud; } Job;
 
+/* An interrupt is left alone here: one that arrives while a host function
+** uses the API must still stop the program around it. */
 static KaderResult protect(KaderState *K, void (*fn)(KaderState *, void *), void *ud) {
-  K->interrupted = 0;
   KaderResult r = kd_protect(K, fn, ud);
   if (r != KADER_OK) {
     const char *e = K->last_error;
@@ -104,6 +105,8 @@ static int parse_unit(KaderState *K, const char *text, UnitId *out) {
     else if (*p == '*') { sign = 1; p++; }
     else if (strncmp(p, "\xC2\xB7", 2) == 0) { sign = 1; p += 2; }
     else if (*p) return 0;
+    else break;
+    if (!*p) return 0;   /* "h/": an operator with nothing after it */
   }
   *out = u;
   return 1;
@@ -178,14 +181,20 @@ static void do_set_field(KaderState *K, void *ud) {
   Value target = get(K, a->index);
   ObjString *name = str_cstr(K, a->name);
   if (!IS_RECORD(target)) kd_error(K, "cannot set field '%s' of something that is not a record", a->name);
-  if (AS_RECORD(target)->kind) kd_decl_set(K, AS_RECORD(target), name, K->sp[-1]);
-  else record_set(K, AS_RECORD(target), name, K->sp[-1]);
+  ObjRecord *r = AS_RECORD(target);
+  if (!r->kind) { record_set(K, r, name, K->sp[-1]); return; }
+  /* a type error is reported at the declaration, as its warnings are */
+  K->error_site_module = r->module;
+  K->error_site = r->span;
+  kd_decl_set(K, r, name, K->sp[-1]);
+  K->error_site_module = NULL;
 }
 
 int kader_set_field(KaderState *K, int index, const char *name) {
   if (index < 0) index--;
   FieldArgs a = {index, name};
   KaderResult r = protect(K, do_set_field, &a);
+  K->error_site_module = NULL;
   kader_pop(K, 1);
   return r == KADER_OK;
 }
@@ -339,13 +348,26 @@ typedef struct { int nargs; Value result; } CallArgs;
 static void do_call(KaderState *K, void *ud) {
   CallArgs *a = ud;
   Value *args = K->sp - a->nargs;
-  K->steps_left = K->config.step_limit;
   a->result = kd_call(K, args[-1], a->nargs, args);
 }
 
+static void refuse_call(KaderState *K, void *ud) {
+  CallArgs *a = ud;
+  kd_error(K, "kader_call: %d argument%s and the function need %d values on the "
+           "stack, but it holds %d", a->nargs, a->nargs == 1 ? "" : "s", a->nargs + 1,
+           kader_top(K));
+}
+
 KaderResult kader_call(KaderState *K, int nargs) {
-  if (nargs < 0 || nargs + 1 > kader_top(K)) return KADER_RUNTIME_ERROR;
   CallArgs a = {nargs, NIL_VAL};
+  if (nargs < 0 || nargs + 1 > kader_top(K)) return protect(K, refuse_call, &a);
+  /* A call from the host starts afresh: its own step budget, and no old
+  ** interrupt. A call a host function makes while Kader runs is part of
+  ** that run, so it cannot escape the run's budget or interrupt. */
+  if (K->frame_count == 0) {
+    K->steps_left = K->config.step_limit;
+    K->interrupted = 0;
+  }
   KaderResult r = protect(K, do_call, &a);
   K->sp -= nargs + 1;
   if (r == KADER_OK) push(K, a.result);

@@ -288,6 +288,9 @@ static bool equal(KaderState *K, Value a, Value b, int depth) {
     return true;
   }
   if (IS_STRING(a)) return str_equal(AS_STRING(a), AS_STRING(b));
+  if (IS_OBJ_TYPE(a, O_REGEX))
+    return str_equal(kd_regex_source((ObjRegex *)a.as.o), kd_regex_source((ObjRegex *)b.as.o)) &&
+           str_equal(kd_regex_flags((ObjRegex *)a.as.o), kd_regex_flags((ObjRegex *)b.as.o));
   return false; /* functions, kinds and declarations: by identity */
 }
 

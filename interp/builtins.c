@@ -304,9 +304,25 @@ static Value b_locale(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(str_cstr(K, K->locale == LOCALE_NL ? "nl" : "en"));
 }
 
+/* The items of a list, or the whole numbers of a range (1 to 5), as a list. */
+static ObjList *items_of(KaderState *K, const char *fn, Value *args) {
+  if (IS_RANGE(args[0]) && AS_RANGE(args[0])->unit == UNIT_NONE &&
+      AS_RANGE(args[0])->lo == floor(AS_RANGE(args[0])->lo)) {
+    ObjRange *r = AS_RANGE(args[0]);
+    if (r->hi - r->lo > KD_MAX_LIST) kd_error(K, "%s: the range is too long", fn);
+    ObjList *l = list_new(K, 0);
+    kd_push_root(K, OBJ_VAL(l));
+    for (double x = r->lo; x <= r->hi; x++) list_push(K, l, NUM_VAL(x));
+    kd_pop_root(K);
+    args[0] = OBJ_VAL(l); /* keep it reachable while we work */
+    return l;
+  }
+  return arg_list(K, fn, args, 0);
+}
+
 static Value b_map(KaderState *K, int argc, Value *args) {
   (void)argc;
-  ObjList *src = arg_list(K, "map", args, 0);
+  ObjList *src = items_of(K, "map", args);
   ObjList *out = list_new(K, src->count);
   kd_push_root(K, OBJ_VAL(out));
   for (uint32_t i = 0; i < src->count; i++) {
@@ -319,7 +335,7 @@ static Value b_map(KaderState *K, int argc, Value *args) {
 
 static Value b_filter(KaderState *K, int argc, Value *args) {
   (void)argc;
-  ObjList *src = arg_list(K, "filter", args, 0);
+  ObjList *src = items_of(K, "filter", args);
   ObjList *out = list_new(K, 0);
   kd_push_root(K, OBJ_VAL(out));
   for (uint32_t i = 0; i < src->count; i++) {

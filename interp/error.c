@@ -139,16 +139,31 @@ static void set_last_error(KaderState *K, char *msg) {
   K->last_error = msg;
 }
 
+/* The error's plain message and where it happened (no module: nowhere). */
+static void note_error(KaderState *K, ObjModule *m, Span span, const char *message) {
+  snprintf(K->error_message, sizeof K->error_message, "%s", message);
+  K->error_file[0] = '\0';
+  K->error_line = K->error_column = 0;
+  if (!m) return;
+  snprintf(K->error_file, sizeof K->error_file, "%s", m->path->chars);
+  kd_line_col(m->source->chars, m->source->len, span.off, &K->error_line, &K->error_column);
+}
+
 _Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
   char message[1024];
   vsnprintf(message, sizeof message, fmt, ap);
   if (K->frame_count == 0) {
-    set_last_error(K, kd_render_diag(K, NULL, (Span){0, 0}, "runtime error",
-                                     message));
+    /* no Kader code running: a host changing a declaration (api.c) names
+    ** the declaration as the place */
+    ObjModule *m = K->error_site_module;
+    Span span = m ? K->error_site : (Span){0, 0};
+    note_error(K, m, span, message);
+    set_last_error(K, kd_render_diag(K, m, span, "runtime error", message));
     K->error_is_syntax = false;
     throw(K, KADER_RUNTIME_ERROR);
   }
   CallFrame *top = &K->frames[K->frame_count - 1];
+  note_error(K, top->closure->fn->module, frame_span(top), message);
   char *text = kd_render_diag(K, top->closure->fn->module, frame_span(top),
                               "runtime error", message);
   Buf b = {text, text ? strlen(text) : 0, text ? strlen(text) + 1 : 0};
@@ -215,6 +230,7 @@ _Noreturn void kd_error_at(KaderState *K, ObjModule *m, Span span, bool syntax,
   va_start(ap, fmt);
   vsnprintf(message, sizeof message, fmt, ap);
   va_end(ap);
+  note_error(K, m, span, message);
   set_last_error(K, kd_render_diag(K, m, span,
                                    syntax ? "error" : "runtime error", message));
   K->error_is_syntax = syntax;
@@ -228,6 +244,7 @@ KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
   size_t sp = (size_t)(K->sp - K->stack);
   int frames = K->frame_count, roots = K->root_count;
   int depth = K->native_depth;
+  Value *api_base = K->api_base;   /* a host function's stack (api.c) */
   Compiler *compiler = K->compiler;
   uint32_t loading = K->loading ? K->loading->count : 0;
   KdJmp jmp;
@@ -242,6 +259,7 @@ KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
     K->frame_count = frames;
     K->root_count = roots;
     K->native_depth = depth;
+    K->api_base = api_base;
     K->compiler = compiler;
     if (K->loading && K->loading->count > loading) K->loading->count = loading;
   }

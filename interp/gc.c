@@ -153,6 +153,7 @@ static void blacken(KaderState *K, Obj *o) {
       break;
     }
     case O_REGEX: kd_regex_mark(K, (ObjRegex *)o); break;
+    case O_POINTER: kd_mark_obj(K, (Obj *)((ObjPointer *)o)->tag); break;
     case O_MODULE: {
       ObjModule *m = (ObjModule *)o;
       kd_mark_obj(K, (Obj *)m->path);
@@ -196,6 +197,11 @@ static void free_obj(KaderState *K, Obj *o) {
       break;
     }
     case O_REGEX: kd_regex_free((ObjRegex *)o); break;
+    case O_NATIVE: {
+      ObjNative *n = (ObjNative *)o;
+      if (n->free_data) n->free_data(n->data);
+      break;
+    }
     default: break;
   }
   size_t size = 0;
@@ -210,6 +216,7 @@ static void free_obj(KaderState *K, Obj *o) {
     case O_TYPE: size = sizeof(ObjType); break;
     case O_MODULE: size = sizeof(ObjModule); break;
     case O_REGEX: size = kd_regex_size(); break;
+    case O_POINTER: size = sizeof(ObjPointer); break;
     default: break;
   }
   kd_realloc(K, o, size, 0);

@@ -94,6 +94,14 @@ int kader_is_incomplete(KaderState *K, const char *source, size_t len);
 ** explanation, stack trace), or NULL when the last run succeeded. */
 const char *kader_last_error(KaderState *K);
 
+/* The last error in parts: its plain message ("division by zero"), and
+** where it happened (1-based line and column). kader_error_location
+** returns 0, with NULL, 0, 0, when the error has no place at all; a file
+** that cannot be read gives its name with line 0. After a successful run
+** the message is NULL and the location 0. */
+const char *kader_error_message(KaderState *K);
+int kader_error_location(KaderState *K, const char **file, int *line, int *column);
+
 /* Program arguments, visible to scripts as the list `args`. */
 void kader_set_args(KaderState *K, int argc, const char *const *argv);
 

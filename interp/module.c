@@ -194,7 +194,12 @@ void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
     kd_buf_add(K, &shown, "/", 1);
   }
   kd_buf_add(K, &shown, path->chars, path->len);
-  kd_check_read(K, shown.s);
+  if (!kd_may_read(K, shown.s)) {
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s", shown.s);
+    kd_buf_free(K, &shown);
+    kd_check_read(K, msg);   /* raises the error */
+  }
   char *canon = realpath(shown.s, NULL);
   if (!canon) {
     int e = errno;
@@ -304,6 +309,9 @@ KaderResult kd_run_path(KaderState *K, const char *path) {
     snprintf(msg, sizeof msg, "kader: cannot read %s: %s\n", path, why);
     free(K->last_error);
     K->last_error = strdup(msg);
+    snprintf(K->error_message, sizeof K->error_message, "cannot read %s: %s", path, why);
+    snprintf(K->error_file, sizeof K->error_file, "%s", path);
+    K->error_line = K->error_column = 0;
     return KADER_SYNTAX_ERROR; /* a usage error: exit code 2 */
   }
   KaderResult r = kd_run_source(K, path, src, len, false, true);

@@ -193,6 +193,8 @@ ObjNative *native_new(KaderState *K, NativeFn fn, ObjString *name, int min,
   n->max_args = max;
   n->doc = NULL;
   n->host_fn = NULL;
+  n->data = NULL;
+  n->free_data = NULL;
   return n;
 }
 

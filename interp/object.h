@@ -30,7 +30,7 @@ typedef struct Value {
 
 typedef enum {
   O_STRING, O_LIST, O_RECORD, O_RANGE, O_FUNCTION, O_CLOSURE, O_UPVALUE,
-  O_NATIVE, O_KIND, O_TYPE, O_MODULE, O_REGEX
+  O_NATIVE, O_KIND, O_TYPE, O_MODULE, O_REGEX, O_POINTER
 } ObjTag;
 
 /* A compiled regular expression (regex.c keeps its insides). */
@@ -121,7 +121,13 @@ typedef struct ObjNative {
   int min_args, max_args; /* max -1: any number */
   ObjString *doc;
   void (*host_fn)(void);  /* a host's C function (api.c), called via fn */
+  void *data;             /* what fn needs (a C function's signature) */
+  void (*free_data)(void *);
 } ObjNative;
+
+/* An opaque C pointer (ffi.c): a library handle or a pointer a C function
+** returned. Shown without its address, so output stays reproducible. */
+typedef struct ObjPointer { Obj obj; void *p; ObjString *tag; } ObjPointer;
 
 /* Types of kind fields. */
 typedef enum {

@@ -106,6 +106,7 @@ static Value r_regex(KaderState *K, int argc, Value *args) {
   size_t offset = 0;
   ObjRegex *re = kd_regex_compile(K, AS_STRING(args[0]), flags, &offset,
                                   error, sizeof error);
+  if (!re && strncmp(error, "unknown flag", 12) == 0) kd_error(K, "regex: %s", error);
   if (!re) {
     ObjString *p = AS_STRING(args[0]);
     uint32_t col = 0;
@@ -154,18 +155,15 @@ static void matcher_free(Matcher *m) {
   pcre2_match_context_free(m->ctx);
 }
 
-/* One match from byte offset `from`: 1 when found, 0 when not; errors
-** (limits, invalid UTF-8) are raised after freeing the matcher. */
-static int match_at(Matcher *m, size_t from, uint32_t options) {
-  int rc = pcre2_match(m->re->code, (PCRE2_SPTR)m->text->chars, m->text->len,
-                       from, options, m->md, m->ctx);
-  if (rc >= 0) return 1;
-  if (rc == PCRE2_ERROR_NOMATCH) return 0;
+/* A failed match (not a mere "no match"): the matcher is freed, then the
+** error raised. */
+static _Noreturn void match_failed(Matcher *m, int rc) {
   KaderState *K = m->K;
   unsigned long limit = rc == PCRE2_ERROR_MATCHLIMIT ? K->regex_match_limit
                                                      : K->regex_depth_limit;
   PCRE2_UCHAR msg[256];
   pcre2_get_error_message(rc, msg, sizeof msg);
+  size_t at = (size_t)pcre2_get_startchar(m->md) + 1; /* before freeing it */
   matcher_free(m);
   if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
       rc == PCRE2_ERROR_HEAPLIMIT)
@@ -173,9 +171,18 @@ static int match_at(Matcher *m, size_t from, uint32_t options) {
              "text (PCRE2: %s; the limit is %lu); simplify the pattern or "
              "raise the limits with regex_limits(match, depth)", msg, limit);
   if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21)
-    kd_error(K, "the text is not valid UTF-8 (byte %zu: %s)",
-             (size_t)pcre2_get_startchar(m->md) + 1, msg);
+    kd_error(K, "the text is not valid UTF-8 (byte %zu: %s)", at, msg);
   kd_error(K, "regular expression: %s", msg);
+}
+
+/* One match from byte offset `from`: 1 when found, 0 when not; errors
+** (limits, invalid UTF-8) are raised after freeing the matcher. */
+static int match_at(Matcher *m, size_t from, uint32_t options) {
+  int rc = pcre2_match(m->re->code, (PCRE2_SPTR)m->text->chars, m->text->len,
+                       from, options, m->md, m->ctx);
+  if (rc >= 0) return 1;
+  if (rc == PCRE2_ERROR_NOMATCH) return 0;
+  match_failed(m, rc);
 }
 
 static size_t char_index(ObjString *s, size_t byte) {
@@ -287,6 +294,45 @@ static Value r_match_all(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(out);
 }
 
+typedef struct {
+  Matcher *m;
+  Value with;
+  KdBuf out;
+  Value result;
+  bool matcher_gone; /* match_failed freed it already */
+} ReplaceJob;
+
+/* The matches replaced by what a function returns for each; run under
+** kd_protect so that an error in the function cannot leak the matcher. */
+static void replace_job(KaderState *K, void *ud) {
+  ReplaceJob *j = ud;
+  Matcher *m = j->m;
+  size_t at = 0, copied = 0;
+  bool empty = false;
+  for (;;) {
+    j->matcher_gone = true; /* find_next frees it when it raises */
+    int found = find_next(m, &at, &empty);
+    j->matcher_gone = false;
+    if (!found) break;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    kd_buf_add(K, &j->out, m->text->chars + copied, ov[0] - copied);
+    copied = ov[1];
+    Value rec = match_record(m);
+    at = next_start(m, &empty);
+    kd_push_root(K, rec);
+    Value piece = kd_call(K, j->with, 1, &rec);
+    kd_pop_root(K);
+    if (IS_NIL(piece))
+      kd_error(K, "replace: the function returned nil for the match \"%s\"; "
+               "return a text (the match itself is m.text)", AS_STRING(
+               AS_RECORD(rec)->values[0])->chars);
+    ObjString *s = kd_to_string(K, piece);
+    kd_buf_add(K, &j->out, s->chars, s->len);
+  }
+  kd_buf_add(K, &j->out, m->text->chars + copied, m->text->len - copied);
+  j->result = OBJ_VAL(str_new(K, j->out.s ? j->out.s : "", j->out.len));
+}
+
 /* replace(text, re, with): every match replaced. `with` is a text in which
 ** $1 and ${name} stand for groups ($$ for a dollar), or a function that
 ** gets the match record and returns the text to put in its place. */
@@ -306,7 +352,8 @@ static Value r_replace(KaderState *K, int argc, Value *args) {
       }
       PCRE2_SIZE len = out_len;
       int rc = pcre2_substitute(m.re->code, (PCRE2_SPTR)m.text->chars, m.text->len,
-                                0, PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+                                0, PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+                                PCRE2_SUBSTITUTE_UNSET_EMPTY,
                                 m.md, m.ctx, (PCRE2_SPTR)w->chars, w->len, out, &len);
       if (rc >= 0) {
         matcher_free(&m);
@@ -319,6 +366,10 @@ static Value r_replace(KaderState *K, int argc, Value *args) {
         out_len = len;
         continue;
       }
+      if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+          rc == PCRE2_ERROR_HEAPLIMIT ||
+          (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21))
+        match_failed(&m, rc);
       PCRE2_UCHAR msg[256];
       pcre2_get_error_message(rc, msg, sizeof msg);
       matcher_free(&m);
@@ -330,26 +381,15 @@ static Value r_replace(KaderState *K, int argc, Value *args) {
     matcher_free(&m);
     arg_error(K, "replace", 3, "a text or a function", with);
   }
-  KdBuf b = {0};
-  size_t at = 0, copied = 0;
-  bool empty = false;
-  while (find_next(&m, &at, &empty)) {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m.md);
-    kd_buf_add(K, &b, m.text->chars + copied, ov[0] - copied);
-    copied = ov[1];
-    Value rec = match_record(&m);
-    at = next_start(&m, &empty);
-    kd_push_root(K, rec);
-    Value piece = kd_call(K, with, 1, &rec);
-    kd_pop_root(K);
-    ObjString *s = kd_to_string(K, piece);
-    kd_buf_add(K, &b, s->chars, s->len);
+  ReplaceJob job = {&m, with, {0}, NIL_VAL, false};
+  KaderResult r = kd_protect(K, replace_job, &job);
+  if (!job.matcher_gone) matcher_free(&m);
+  if (r != KADER_OK) {
+    kd_buf_free(K, &job.out);
+    kd_rethrow(K, r);
   }
-  kd_buf_add(K, &b, m.text->chars + copied, m.text->len - copied);
-  matcher_free(&m);
-  ObjString *s = str_new(K, b.s ? b.s : "", b.len);
-  kd_buf_free(K, &b);
-  return OBJ_VAL(s);
+  kd_buf_free(K, &job.out);
+  return job.result;
 }
 
 /* split(text, separator): the pieces between matches of a regex (or
@@ -382,7 +422,8 @@ static Value r_split(KaderState *K, int argc, Value *args) {
   bool empty = false;
   while (find_next(&m, &at, &empty)) {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m.md);
-    if (ov[1] == 0 && ov[0] == 0) { /* an empty match at the start splits nothing */
+    if (ov[0] == ov[1] && (ov[0] == 0 || ov[0] == s->len)) {
+      /* an empty match at either end splits nothing */
       at = next_start(&m, &empty);
       continue;
     }
@@ -399,7 +440,8 @@ static Value r_split(KaderState *K, int argc, Value *args) {
 static Value r_limits(KaderState *K, int argc, Value *args) {
   (void)argc;
   for (int i = 0; i < 2; i++)
-    if (!IS_NUM(args[i]) || args[i].as.n < 1 || args[i].as.n > 4e9)
+    if (!IS_NUM(args[i]) || args[i].as.n < 1 || args[i].as.n > 4e9 ||
+        args[i].as.n != (double)(unsigned long)args[i].as.n)
       arg_error(K, "regex_limits", i + 1, "a positive whole number", args[i]);
   K->regex_match_limit = (unsigned long)args[0].as.n;
   K->regex_depth_limit = (unsigned long)args[1].as.n;

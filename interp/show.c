@@ -168,6 +168,11 @@ static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
       add_str(K, b, ((ObjKind *)o)->name->chars);
       add_str(K, b, ">");
       return;
+    case O_POINTER:
+      add_str(K, b, "<");
+      add_str(K, b, ((ObjPointer *)o)->tag->chars);
+      add_str(K, b, ">");
+      return;
     case O_REGEX: {
       ObjRegex *re = (ObjRegex *)o;
       add_str(K, b, "/");

@@ -98,6 +98,7 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_regex(K);
   kd_open_strlib(K);
   kd_open_syslib(K);
+  kd_open_ffi(K);
   kd_open_datalib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
@@ -150,6 +151,7 @@ void kader_free(KaderState *K) {
   kd_free_objects(K);
   if (K->units) units_free(K->units);
   kd_free_strlib(K);
+  kd_free_ffi(K);
   strset_free(K, &K->strings);
   imap_free(K, &K->global_index);
   KD_FREE_ARRAY(K, ObjString *, K->global_names, K->global_cap);
@@ -198,6 +200,18 @@ int kader_is_incomplete(KaderState *K, const char *source, size_t len) {
 }
 
 const char *kader_last_error(KaderState *K) { return K->last_error; }
+
+const char *kader_error_message(KaderState *K) {
+  return K->last_error ? K->error_message : NULL;
+}
+
+int kader_error_location(KaderState *K, const char **file, int *line, int *column) {
+  bool known = K->last_error && K->error_file[0];
+  if (file) *file = known ? K->error_file : NULL;
+  if (line) *line = known ? (int)K->error_line : 0;
+  if (column) *column = known ? (int)K->error_column : 0;
+  return known;
+}
 
 void kader_interrupt(KaderState *K) { K->interrupted = 1; }
 

@@ -75,9 +75,17 @@ struct KaderState {
   Value *api_base;   /* the API stack's index 1 (api.c); NULL: the bottom */
   char unit_text[256]; /* kader_unit's answer */
   char sandbox_dir[4096]; /* --sandbox: the main model's directory */
+  struct CStruct *ffi_structs; /* C structs declared with ffi.struct */
   KdJmp *err_jmp;
   char *last_error;
   bool error_is_syntax;
+  /* the last error in parts, for hosts (kader_error_message/_location) */
+  char error_message[1024];
+  char error_file[1024];
+  uint32_t error_line, error_column;
+  /* where an error outside any Kader frame happened, when known */
+  struct ObjModule *error_site_module;
+  Span error_site;
 
   UnitTable *units;
   unsigned long regex_match_limit, regex_depth_limit;

@@ -119,7 +119,7 @@ static const char latin_base[] =
 static const char *ligature(uint32_t cp) {
   switch (cp) {
     case 0xC6: return "AE"; case 0xE6: return "ae";
-    case 0xDF: return "ss"; case 0xDE: return "Th";
+    case 0xDF: return "ss"; case 0xDE: return "Th"; case 0xFE: return "th";
     case 0xD7: return "x";  case 0xF7: return "/";
     case 0x132: return "IJ"; case 0x133: return "ij";
     case 0x152: return "OE"; case 0x153: return "oe";
@@ -205,10 +205,12 @@ static Value s_slice(KaderState *K, int argc, Value *args) {
   size_t chars = 0;
   for (size_t i = 0; i < s->len; i++) chars += ((unsigned char)s->chars[i] & 0xC0) != 0x80;
   double from, to = (double)chars;
-  if (!IS_NUM(args[1])) arg_error(K, "slice", 2, "a whole number", args[1]);
+  if (!IS_NUM(args[1]) || args[1].as.n != (double)(long long)args[1].as.n)
+    arg_error(K, "slice", 2, "a whole number", args[1]);
   from = args[1].as.n;
   if (argc > 2) {
-    if (!IS_NUM(args[2])) arg_error(K, "slice", 3, "a whole number", args[2]);
+    if (!IS_NUM(args[2]) || args[2].as.n != (double)(long long)args[2].as.n)
+      arg_error(K, "slice", 3, "a whole number", args[2]);
     to = args[2].as.n;
   }
   if (from < 0) from = (double)chars + from + 1;
@@ -236,8 +238,9 @@ static Value s_slice(KaderState *K, int argc, Value *args) {
 ** or the one given): format(1234.5, 2, "en") is "1,234.50". */
 static Value s_format(KaderState *K, int argc, Value *args) {
   Value x = args[0];
-  if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15)
-    arg_error(K, "format", 2, "a number of decimals from 0 to 15", args[1]);
+  if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15 ||
+      args[1].as.n != (double)(int)args[1].as.n)
+    arg_error(K, "format", 2, "a whole number of decimals from 0 to 15", args[1]);
   int d = (int)args[1].as.n;
   Locale loc = K->locale;
   if (argc > 2) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,10 +65,17 @@ static bool canonical(const char *path, char *out) {
   return n > 0 && n < PATH_MAX;
 }
 
-void kd_check_read(KaderState *K, const char *path) {
-  if (!K->config.sandbox || !K->sandbox_dir[0]) return;
+bool kd_may_read(KaderState *K, const char *path) {
+  if (!K->config.sandbox || !K->sandbox_dir[0]) return true;
   char full[PATH_MAX];
-  if (!canonical(path, full) || !within(full, K->sandbox_dir))
+  /* an existing file fully resolved: a symbolic link in the model's
+  ** directory must not lead outside it */
+  if (realpath(path, full)) return within(full, K->sandbox_dir);
+  return canonical(path, full) && within(full, K->sandbox_dir);
+}
+
+void kd_check_read(KaderState *K, const char *path) {
+  if (!kd_may_read(K, path))
     kd_error(K, "not allowed: reading %s, which is outside the model's directory "
              "(%s); a sandboxed model (kader run --sandbox) may only read its own "
              "directory", path, K->sandbox_dir);
@@ -134,6 +142,19 @@ static Value s_run(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(r);
 }
 
+/* mkdir -p: each missing directory of path, as far as possible. */
+static void make_dirs(const char *path) {
+  char buf[PATH_MAX];
+  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return;
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = '\0';
+    mkdir(buf, 0777);
+    *p = '/';
+  }
+  mkdir(buf, 0777);
+}
+
 /* write_file(path, text): writes text to a file in the output directory
 ** (relative paths are taken there); elsewhere only with --allow-write. */
 static Value s_write_file(KaderState *K, int argc, Value *args) {
@@ -145,19 +166,31 @@ static Value s_write_file(KaderState *K, int argc, Value *args) {
   char path[PATH_MAX], full[PATH_MAX], dir[PATH_MAX];
   if (name[0] == '/') snprintf(path, sizeof path, "%s", name);
   else snprintf(path, sizeof path, "%s/%s", outdir, name);
+  if (!realpath(outdir, dir)) {
+    make_dirs(outdir);   /* `--output rapport/2026` need not exist yet */
+    if (!realpath(outdir, dir))
+      kd_error(K, "write_file: cannot make the output directory %s: %s", outdir, strerror(errno));
+  }
   if (!canonical(path, full)) kd_error(K, "write_file: cannot write %s: %s", path, strerror(errno));
-  if (!realpath(outdir, dir)) kd_error(K, "write_file: the output directory %s does not exist", outdir);
   if (!within(full, dir)) {
     char action[2 * PATH_MAX + 64];
     snprintf(action, sizeof action, "writing %s, outside the output directory %s", full, dir);
     kd_require(K, KADER_ALLOW_WRITE, action);
     char wdir[PATH_MAX];
     if (K->config.write_dir && (!realpath(K->config.write_dir, wdir) || !within(full, wdir)))
-      kd_error(K, "not allowed: writing %s, outside %s (the directory --allow-write "
-               "gives)", full, K->config.write_dir);
+      kd_error(K, "not allowed: writing %s, outside the output directory %s and outside %s "
+               "(what --allow-write=%s allows)", full, dir, K->config.write_dir, K->config.write_dir);
   }
-  FILE *f = fopen(full, "wb");
-  if (!f) kd_error(K, "write_file: cannot write %s: %s", full, strerror(errno));
+  /* O_NOFOLLOW: a symbolic link planted in the output directory must not
+  ** lead the write elsewhere */
+  int fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0666);
+  FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+  if (!f) {
+    int e = errno;
+    if (fd >= 0) close(fd);
+    kd_error(K, "write_file: cannot write %s: %s", full,
+             e == ELOOP ? "it is a symbolic link" : strerror(e));
+  }
   size_t w = fwrite(text->chars, 1, text->len, f);
   if (fclose(f) != 0 || w != text->len) kd_error(K, "write_file: writing %s failed", full);
   return NIL_VAL;

@@ -101,9 +101,16 @@ static Value t_join(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(from_buf(K, &b));
 }
 
+/* Characters as wide as they print: combining marks (U+0300..U+036F, as
+** in "e\u{0301}") take no room. */
 static size_t chars_in(const char *s, size_t len) {
   size_t n = 0;
-  for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c & 0xC0) == 0x80) continue;
+    if ((c == 0xCC || (c == 0xCD && i + 1 < len && (unsigned char)s[i + 1] <= 0xAF))) continue;
+    n++;
+  }
   return n;
 }
 

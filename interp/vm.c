@@ -49,6 +49,7 @@ const char *kd_type_name(Value v) {
     case O_KIND: return "kind";
     case O_TYPE: return "type";
     case O_REGEX: return "regex";
+    case O_POINTER: return "pointer";
     default: return "internal";
   }
 }

@@ -80,10 +80,14 @@ void kd_open_builtins(KaderState *K);
 void kd_open_textlib(KaderState *K);
 void kd_open_strlib(KaderState *K);
 void kd_open_syslib(KaderState *K);
+void kd_open_ffi(KaderState *K);
+void kd_free_ffi(KaderState *K);
+Value kd_pointer(KaderState *K, void *p, const char *tag);
 /* Raises "not allowed: …" unless the host granted the permission. */
 void kd_require(KaderState *K, unsigned permission, const char *action);
 /* In a sandbox: raises unless path is inside the model's directory. */
 void kd_check_read(KaderState *K, const char *path);
+bool kd_may_read(KaderState *K, const char *path);
 void kd_free_strlib(KaderState *K);
 void kd_open_datalib(KaderState *K);
 

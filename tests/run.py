@@ -20,6 +20,7 @@ Directives, in comments anywhere in a test:
     # locale: en                 run with --locale en (default nl)
     # format: md                 run with --format md (text by default)
     # args: a b c                program arguments
+    # flags: --allow-ffi         options for kader itself (before FILE)
     # expect: TEXT               the next line of stdout is TEXT (after code
                                  on the same line, or alone on its line)
     # expect error: MSG          exit 2; the first stderr line starts with
@@ -64,6 +65,7 @@ EXIT_RE = re.compile(r"^\s+exit:\s*(-?\d+)\s*$")
 LOCALE_RE = re.compile(r"#\s*locale:\s*(\S+)")
 FORMAT_RE = re.compile(r"#\s*format:\s*(\S+)")
 ARGS_RE = re.compile(r"#\s*args:(.*)$")
+FLAGS_RE = re.compile(r"#\s*flags:(.*)$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # A sanitizer's report (make asan). UBSan says "file.c:L:C: runtime error:",
 # which a Kader runtime error ("file.kader:L:C: ...") never matches.
@@ -122,6 +124,7 @@ class Expectations:
         self.locale = "nl"
         self.format = None
         self.args = []
+        self.flags = []
         self.stdout = []    # (line, text)
         self.errors = []    # (line, runtime, at, message); at = (L, C) or None
         self.stderr = []    # (line, text)
@@ -168,6 +171,9 @@ def parse(source):
         m = ARGS_RE.search(line)
         if m:
             exp.args = shlex.split(m.group(1))
+        m = FLAGS_RE.search(line)
+        if m:
+            exp.flags = shlex.split(m.group(1))
     return exp
 
 
@@ -240,7 +246,8 @@ def run_kader_test(kader, path, source, verbose, shown=None, line_map=None):
 
     # The interpreter's command line is `kader [options] FILE [ARGS...]`.
     argv = [kader, "--locale", exp.locale] + (
-        ["--format", exp.format] if exp.format else []) + [path] + exp.args
+        ["--format", exp.format] if exp.format else []) + exp.flags + [
+        path] + exp.args
     code, out, err, timed_out = run_process(argv)
     out = ANSI_RE.sub("", out)
     err = ANSI_RE.sub("", err)
@@ -491,19 +498,35 @@ def run_on_terminal(argv, env_extra):
     return code, b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def run_cli_case(kader, case, verbose):
+def case_name(case):
+    """How a command-line case is named (and filtered on)."""
+    if "command" in case:
+        return "cli " + " ".join(case["command"])
+    return "cli " + " ".join(case["args"])
+
+
+def run_cli_case(kader, case, verbose, build="build"):
     """One case of tests/cli_cases.py: the command line tool as a user runs
-    it (options, -e, stdin, exit codes)."""
+    it (options, -e, stdin, exit codes). A case with "command" instead of
+    "args" runs that whole argv (another program, such as the embedding
+    example), with BUILD standing for the build directory."""
     res = Result()
-    args = [a.replace("KADER", kader) for a in case["args"]]
+    if "command" in case:
+        argv = [a.replace("BUILD", build).replace("KADER", kader)
+                for a in case["command"]]
+    else:
+        argv = [kader] + [a.replace("KADER", kader) for a in case["args"]]
     stdin = case.get("stdin")
     if case.get("tty"):
-        code, out = run_on_terminal([kader] + args, case.get("env", {}))
+        code, out = run_on_terminal(argv, case.get("env", {}))
         err, timed_out = "", False
     else:
         code, out, err, timed_out = run_process(
-            [kader] + args, stdin=stdin.encode() if stdin is not None else None)
-    name = "cli: kader " + " ".join(case["args"])
+            argv, stdin=stdin.encode() if stdin is not None else None)
+    if "command" in case:
+        name = "cli: " + " ".join(argv)
+    else:
+        name = "cli: kader " + " ".join(case["args"])
     problems = []
     if timed_out:
         problems.append("timed out")
@@ -540,6 +563,10 @@ def run_cli_case(kader, case, verbose):
     for text in case.get("stderr_has", []):
         if text not in err:
             problems.append("stderr lacks {!r}".format(text))
+    report = sanitizer_report(err)
+    if report and "command" in case:
+        problems.append("sanitizer report on stderr")
+        err = report
     if problems:
         res.fail(name, "; ".join(problems), excerpt(err) if err else None)
     else:
@@ -600,6 +627,10 @@ def main():
         if os.sep not in kader:
             kader = os.path.join(".", kader)
     unit_dir = Path(os.path.abspath(opts.unit_dir))
+    # BUILD in a case's "command": the build directory of the binaries under
+    # test, the one that holds the unit tests (build/tests -> build,
+    # build/asan/tests -> build/asan)
+    build = os.path.relpath(unit_dir.parent, ROOT)
     os.chdir(ROOT)
 
     jobs = []   # callables returning a Result, in the order they print
@@ -629,8 +660,9 @@ def main():
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         for case in module.CASES:
-            if opts.filter in "cli " + " ".join(case["args"]):
-                jobs.append(lambda c=case: run_cli_case(kader, c, opts.verbose))
+            if opts.filter in case_name(case):
+                jobs.append(lambda c=case: run_cli_case(kader, c, opts.verbose,
+                                                        build))
 
     # REPL sessions on a pseudo-terminal: tests/repl_sessions.py, driven by
     # tests/repl_harness.py; filtered on "repl NAME"
