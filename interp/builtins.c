@@ -10,15 +10,8 @@
 
 #include "vm.h"
 
-static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
-                                const char *want, Value got) {
-  char what[128];
-  kd_describe(K, got, what, sizeof what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
-}
-
 static ObjList *arg_list(KaderState *K, const char *fn, Value *args, int i) {
-  if (!IS_LIST(args[i])) arg_error(K, fn, i + 1, "a list", args[i]);
+  if (!IS_LIST(args[i])) kd_arg_error(K, fn, i + 1, "a list", args[i]);
   return AS_LIST(args[i]);
 }
 
@@ -57,7 +50,7 @@ static Value b_len(KaderState *K, int argc, Value *args) {
     for (uint32_t i = 0; i < r->count; i++) n += r->values[i].type != V_UNDEF;
     return NUM_VAL(n);
   }
-  arg_error(K, "len", 1, "a string, list or record", v);
+  kd_arg_error(K, "len", 1, "a string, list or record", v);
 }
 
 static Value b_str(KaderState *K, int argc, Value *args) {
@@ -123,7 +116,7 @@ static Value b_sort(KaderState *K, int argc, Value *args) {
 
 static Value b_keys(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_RECORD(args[0])) arg_error(K, "keys", 1, "a record", args[0]);
+  if (!IS_RECORD(args[0])) kd_arg_error(K, "keys", 1, "a record", args[0]);
   ObjRecord *r = AS_RECORD(args[0]);
   ObjList *l = list_new(K, r->count);
   for (uint32_t i = 0; i < r->count; i++)
@@ -133,8 +126,8 @@ static Value b_keys(KaderState *K, int argc, Value *args) {
 
 static Value b_has(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_RECORD(args[0])) arg_error(K, "has", 1, "a record", args[0]);
-  if (!IS_STRING(args[1])) arg_error(K, "has", 2, "a string", args[1]);
+  if (!IS_RECORD(args[0])) kd_arg_error(K, "has", 1, "a record", args[0]);
+  if (!IS_STRING(args[1])) kd_arg_error(K, "has", 2, "a string", args[1]);
   int i = record_find(AS_RECORD(args[0]), str_key(K, AS_STRING(args[1])));
   return BOOL_VAL(i >= 0 && AS_RECORD(args[0])->values[i].type != V_UNDEF);
 }
@@ -159,7 +152,7 @@ static Value map_number(KaderState *K, const char *name, Value v,
                         double (*f)(double)) {
   if (v.type == V_NUM) return NUM_VAL(f(v.as.n));
   if (v.type == V_QTY) return QTY_VAL(f(v.as.n), v.unit);
-  arg_error(K, name, 1, "a number or quantity", v);
+  kd_arg_error(K, name, 1, "a number or quantity", v);
 }
 
 static Value b_abs(KaderState *K, int argc, Value *args) {
@@ -196,7 +189,7 @@ static Value b_round(KaderState *K, int argc, Value *args) {
   if (argc > 1) {
     if (!IS_NUM(args[1]) || args[1].as.n != floor(args[1].as.n) ||
         fabs(args[1].as.n) > 15)
-      arg_error(K, "round", 2, "a whole number of decimals (0 to 15)", args[1]);
+      kd_arg_error(K, "round", 2, "a whole number of decimals (0 to 15)", args[1]);
     d = (int)args[1].as.n;
   }
   Value v = args[0];
@@ -206,12 +199,12 @@ static Value b_round(KaderState *K, int argc, Value *args) {
     ObjRange *r = AS_RANGE(v);
     return OBJ_VAL(range_new(K, round_to(r->lo, d), round_to(r->hi, d), r->unit));
   }
-  arg_error(K, "round", 1, "a number, quantity or range", v);
+  kd_arg_error(K, "round", 1, "a number, quantity or range", v);
 }
 
 static Value b_sqrt(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_NUM(args[0])) arg_error(K, "sqrt", 1, "a plain number", args[0]);
+  if (!IS_NUM(args[0])) kd_arg_error(K, "sqrt", 1, "a plain number", args[0]);
   if (args[0].as.n < 0) kd_error(K, "sqrt: cannot take the square root of a "
                                  "negative number");
   return NUM_VAL(sqrt(args[0].as.n));
@@ -276,7 +269,7 @@ static Value b_number(KaderState *K, int argc, Value *args) {
   bad:
     kd_error(K, "number: \"%s\" is not a number", s->chars);
   }
-  arg_error(K, "number", 1, "a number, quantity or string", v);
+  kd_arg_error(K, "number", 1, "a number, quantity or string", v);
 }
 
 static Value b_unit_of(KaderState *K, int argc, Value *args) {
@@ -285,7 +278,7 @@ static Value b_unit_of(KaderState *K, int argc, Value *args) {
   UnitId u = UNIT_NONE;
   if (v.type == V_QTY) u = v.unit;
   else if (IS_RANGE(v)) u = AS_RANGE(v)->unit;
-  else if (v.type != V_NUM) arg_error(K, "unit_of", 1, "a number, quantity or range", v);
+  else if (v.type != V_NUM) kd_arg_error(K, "unit_of", 1, "a number, quantity or range", v);
   char buf[256];
   units_format(K->units, u, buf, sizeof buf);
   return OBJ_VAL(str_cstr(K, buf));
@@ -294,7 +287,7 @@ static Value b_unit_of(KaderState *K, int argc, Value *args) {
 static Value b_set_locale(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_STRING(args[0]) || !kader_set_locale(K, AS_STRING(args[0])->chars))
-    arg_error(K, "set_locale", 1, "\"nl\" or \"en\"", args[0]);
+    kd_arg_error(K, "set_locale", 1, "\"nl\" or \"en\"", args[0]);
   return NIL_VAL;
 }
 

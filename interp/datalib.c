@@ -12,13 +12,6 @@
 #include "csv.h"
 #include "vm.h"
 
-static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
-                                const char *want, Value got) {
-  char what[128];
-  kd_describe(K, got, what, sizeof what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
-}
-
 /* ---- JSON ---- */
 
 static void json_string(KaderState *K, KdBuf *b, const char *s, size_t len) {
@@ -176,12 +169,12 @@ static void resolve(KaderState *K, const char *path, Value decl, char *out,
 /* read_csv(path [, delimiter]): {file, delimiter, columns, rows, lines}.
 ** Cells stay text; the model decides what they mean. */
 static Value d_read_csv(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) arg_error(K, "read_csv", 1, "a file name", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "read_csv", 1, "a file name", args[0]);
   char delimiter = 0;
   if (argc > 1 && !IS_NIL(args[1])) {
     if (!IS_STRING(args[1]) || AS_STRING(args[1])->len != 1 ||
         (AS_STRING(args[1])->chars[0] != ',' && AS_STRING(args[1])->chars[0] != ';'))
-      arg_error(K, "read_csv", 2, "\",\" or \";\"", args[1]);
+      kd_arg_error(K, "read_csv", 2, "\",\" or \";\"", args[1]);
     delimiter = AS_STRING(args[1])->chars[0];
   }
   char path[1024];
@@ -245,12 +238,12 @@ static Value d_read_csv(KaderState *K, int argc, Value *args) {
 /* csv_number(text [, decimal]): a number written the Dutch way ("12,5",
 ** "1.234,5") or, with decimal ".", the English way; nil when it is not one. */
 static Value d_csv_number(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) arg_error(K, "csv_number", 1, "a string", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "csv_number", 1, "a string", args[0]);
   char decimal = ',';
   if (argc > 1) {
     if (!IS_STRING(args[1]) || AS_STRING(args[1])->len != 1 ||
         (AS_STRING(args[1])->chars[0] != ',' && AS_STRING(args[1])->chars[0] != '.'))
-      arg_error(K, "csv_number", 2, "\",\" or \".\"", args[1]);
+      kd_arg_error(K, "csv_number", 2, "\",\" or \".\"", args[1]);
     decimal = AS_STRING(args[1])->chars[0];
   }
   double x;

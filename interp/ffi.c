@@ -72,7 +72,7 @@ static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
   char what[128];
   kd_describe(K, got, what, sizeof what);
   if (i == 0) kd_error(K, "%s: the callback must return %s, not %s", fn, want, what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
+  kd_arg_error(K, fn, i, want, got);
 }
 
 /* ---- pointers ---- */

@@ -24,13 +24,6 @@ struct ObjRegex {
   uint32_t capture_count;
 };
 
-static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
-                                const char *want, Value got) {
-  char what[128];
-  kd_describe(K, got, what, sizeof what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
-}
-
 /* ---- compiling ---- */
 
 static bool flag_options(const char *flags, uint32_t *options, char *bad) {
@@ -96,10 +89,10 @@ ObjString *kd_regex_flags(ObjRegex *re) { return re->flags; }
 /* regex(text [, flags]): a pattern made while the program runs. A bad one
 ** is an error showing the pattern with a caret where PCRE2 stopped. */
 static Value r_regex(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) arg_error(K, "regex", 1, "a pattern (text)", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "regex", 1, "a pattern (text)", args[0]);
   ObjString *flags = str_cstr(K, "");
   if (argc > 1) {
-    if (!IS_STRING(args[1])) arg_error(K, "regex", 2, "flags (text)", args[1]);
+    if (!IS_STRING(args[1])) kd_arg_error(K, "regex", 2, "flags (text)", args[1]);
     flags = AS_STRING(args[1]);
   }
   char error[300];
@@ -130,12 +123,12 @@ typedef struct Matcher {
 
 static ObjRegex *as_regex(KaderState *K, const char *fn, int i, Value v) {
   if (IS_OBJ_TYPE(v, O_REGEX)) return (ObjRegex *)v.as.o;
-  arg_error(K, fn, i, "a regular expression (/…/)", v);
+  kd_arg_error(K, fn, i, "a regular expression (/…/)", v);
 }
 
 static void matcher_init(Matcher *m, KaderState *K, const char *fn, Value text,
                          Value re) {
-  if (!IS_STRING(text)) arg_error(K, fn, 1, "a text", text);
+  if (!IS_STRING(text)) kd_arg_error(K, fn, 1, "a text", text);
   m->K = K;
   m->re = as_regex(K, fn, 2, re);
   m->text = AS_STRING(text);
@@ -379,7 +372,7 @@ static Value r_replace(KaderState *K, int argc, Value *args) {
   }
   if (!IS_OBJ_TYPE(with, O_CLOSURE) && !IS_OBJ_TYPE(with, O_NATIVE)) {
     matcher_free(&m);
-    arg_error(K, "replace", 3, "a text or a function", with);
+    kd_arg_error(K, "replace", 3, "a text or a function", with);
   }
   ReplaceJob job = {&m, with, {0}, NIL_VAL, false};
   KaderResult r = kd_protect(K, replace_job, &job);
@@ -396,7 +389,7 @@ static Value r_replace(KaderState *K, int argc, Value *args) {
 ** occurrences of a text). */
 static Value r_split(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_STRING(args[0])) arg_error(K, "split", 1, "a text", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "split", 1, "a text", args[0]);
   ObjString *s = AS_STRING(args[0]);
   ObjList *out = list_new(K, 0);
   kd_push_root(K, OBJ_VAL(out));
@@ -442,7 +435,7 @@ static Value r_limits(KaderState *K, int argc, Value *args) {
   for (int i = 0; i < 2; i++)
     if (!IS_NUM(args[i]) || args[i].as.n < 1 || args[i].as.n > 4e9 ||
         args[i].as.n != (double)(unsigned long)args[i].as.n)
-      arg_error(K, "regex_limits", i + 1, "a positive whole number", args[i]);
+      kd_arg_error(K, "regex_limits", i + 1, "a positive whole number", args[i]);
   K->regex_match_limit = (unsigned long)args[0].as.n;
   K->regex_depth_limit = (unsigned long)args[1].as.n;
   return NIL_VAL;

@@ -15,15 +15,8 @@
 
 #include "vm.h"
 
-static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
-                                const char *want, Value got) {
-  char what[128];
-  kd_describe(K, got, what, sizeof what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
-}
-
 static ObjString *text_arg(KaderState *K, const char *fn, Value *args, int i) {
-  if (!IS_STRING(args[i])) arg_error(K, fn, i + 1, "a text", args[i]);
+  if (!IS_STRING(args[i])) kd_arg_error(K, fn, i + 1, "a text", args[i]);
   return AS_STRING(args[i]);
 }
 
@@ -206,11 +199,11 @@ static Value s_slice(KaderState *K, int argc, Value *args) {
   for (size_t i = 0; i < s->len; i++) chars += ((unsigned char)s->chars[i] & 0xC0) != 0x80;
   double from, to = (double)chars;
   if (!IS_NUM(args[1]) || args[1].as.n != (double)(long long)args[1].as.n)
-    arg_error(K, "slice", 2, "a whole number", args[1]);
+    kd_arg_error(K, "slice", 2, "a whole number", args[1]);
   from = args[1].as.n;
   if (argc > 2) {
     if (!IS_NUM(args[2]) || args[2].as.n != (double)(long long)args[2].as.n)
-      arg_error(K, "slice", 3, "a whole number", args[2]);
+      kd_arg_error(K, "slice", 3, "a whole number", args[2]);
     to = args[2].as.n;
   }
   if (from < 0) from = (double)chars + from + 1;
@@ -240,14 +233,14 @@ static Value s_format(KaderState *K, int argc, Value *args) {
   Value x = args[0];
   if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15 ||
       args[1].as.n != (double)(int)args[1].as.n)
-    arg_error(K, "format", 2, "a whole number of decimals from 0 to 15", args[1]);
+    kd_arg_error(K, "format", 2, "a whole number of decimals from 0 to 15", args[1]);
   int d = (int)args[1].as.n;
   Locale loc = K->locale;
   if (argc > 2) {
-    if (!IS_STRING(args[2])) arg_error(K, "format", 3, "\"nl\" or \"en\"", args[2]);
+    if (!IS_STRING(args[2])) kd_arg_error(K, "format", 3, "\"nl\" or \"en\"", args[2]);
     if (strcmp(AS_STRING(args[2])->chars, "nl") == 0) loc = LOCALE_NL;
     else if (strcmp(AS_STRING(args[2])->chars, "en") == 0) loc = LOCALE_EN;
-    else arg_error(K, "format", 3, "\"nl\" or \"en\"", args[2]);
+    else kd_arg_error(K, "format", 3, "\"nl\" or \"en\"", args[2]);
   }
   char buf[400], lo[180], hi[180], unit[120] = "";
   UnitId u = UNIT_NONE;
@@ -261,7 +254,7 @@ static Value s_format(KaderState *K, int argc, Value *args) {
     fmt_fixed(hi, sizeof hi, AS_RANGE(x)->hi, d, 1, loc);
     snprintf(buf, sizeof buf, "%s %s %s", lo, fmt_range_word(loc), hi);
   } else {
-    arg_error(K, "format", 1, "a number, quantity or range", x);
+    kd_arg_error(K, "format", 1, "a number, quantity or range", x);
   }
   if (u != UNIT_NONE) {
     UnitId rest;

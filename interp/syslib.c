@@ -20,13 +20,6 @@
 
 #include "vm.h"
 
-static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
-                                const char *want, Value got) {
-  char what[128];
-  kd_describe(K, got, what, sizeof what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
-}
-
 void kd_require(KaderState *K, unsigned permission, const char *action) {
   if (K->config.allow & permission) return;
   const char *flag = permission == KADER_ALLOW_FFI ? "--allow-ffi"
@@ -84,7 +77,7 @@ void kd_check_read(KaderState *K, const char *path) {
 /* env(name): an environment variable, or nil. */
 static Value s_env(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_STRING(args[0])) arg_error(K, "env", 1, "a name", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "env", 1, "a name", args[0]);
   char action[200];
   snprintf(action, sizeof action, "reading the environment variable %s", AS_STRING(args[0])->chars);
   kd_require(K, KADER_ALLOW_ENV, action);
@@ -95,13 +88,13 @@ static Value s_env(KaderState *K, int argc, Value *args) {
 /* run(program, args): runs a program (no shell) and returns {status,
 ** output}: its exit status and what it wrote to its standard output. */
 static Value s_run(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) arg_error(K, "run", 1, "a program name", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "run", 1, "a program name", args[0]);
   ObjList *list = NULL;
   if (argc > 1) {
-    if (!IS_LIST(args[1])) arg_error(K, "run", 2, "a list of arguments", args[1]);
+    if (!IS_LIST(args[1])) kd_arg_error(K, "run", 2, "a list of arguments", args[1]);
     list = AS_LIST(args[1]);
     for (uint32_t i = 0; i < list->count; i++)
-      if (!IS_STRING(list->items[i])) arg_error(K, "run", 2, "a list of texts", list->items[i]);
+      if (!IS_STRING(list->items[i])) kd_arg_error(K, "run", 2, "a list of texts", list->items[i]);
   }
   char action[300];
   snprintf(action, sizeof action, "running the program %s", AS_STRING(args[0])->chars);
@@ -159,7 +152,7 @@ static void make_dirs(const char *path) {
 ** (relative paths are taken there); elsewhere only with --allow-write. */
 static Value s_write_file(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_STRING(args[0])) arg_error(K, "write_file", 1, "a file name", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "write_file", 1, "a file name", args[0]);
   ObjString *text = kd_to_string(K, args[1]);
   const char *name = AS_STRING(args[0])->chars;
   const char *outdir = K->config.output_dir ? K->config.output_dir : ".";

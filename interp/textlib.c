@@ -10,13 +10,6 @@
 
 #include "vm.h"
 
-static _Noreturn void arg_error(KaderState *K, const char *fn, int i,
-                                const char *want, Value got) {
-  char what[128];
-  kd_describe(K, got, what, sizeof what);
-  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
-}
-
 static ObjString *from_buf(KaderState *K, KdBuf *b) {
   ObjString *s = str_new(K, b->s ? b->s : "", b->len);
   kd_buf_free(K, b);
@@ -28,9 +21,9 @@ static ObjString *from_buf(KaderState *K, KdBuf *b) {
 static Value t_fixed(KaderState *K, int argc, Value *args) {
   Value x = args[0];
   if (x.type != V_NUM && x.type != V_QTY && !IS_RANGE(x))
-    arg_error(K, "fixed", 1, "a number, quantity or range", x);
+    kd_arg_error(K, "fixed", 1, "a number, quantity or range", x);
   if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15)
-    arg_error(K, "fixed", 2, "a number of decimals from 0 to 15", args[1]);
+    kd_arg_error(K, "fixed", 2, "a number of decimals from 0 to 15", args[1]);
   int grouping = argc > 2 && !is_falsey(args[2]);
   int decimals = (int)args[1].as.n;
   char buf[400];
@@ -78,17 +71,17 @@ static Value t_money(KaderState *K, int argc, Value *args) {
       fmt_range(buf, sizeof buf, r->lo, r->hi, K->units, euro(K), K->locale);
     }
   } else {
-    arg_error(K, "money", 1, "an amount in euros (or a range of them)", x);
+    kd_arg_error(K, "money", 1, "an amount in euros (or a range of them)", x);
   }
   return OBJ_VAL(str_cstr(K, buf));
 }
 
 static Value t_join(KaderState *K, int argc, Value *args) {
-  if (!IS_LIST(args[0])) arg_error(K, "join", 1, "a list", args[0]);
+  if (!IS_LIST(args[0])) kd_arg_error(K, "join", 1, "a list", args[0]);
   const char *sep = "";
   size_t seplen = 0;
   if (argc > 1) {
-    if (!IS_STRING(args[1])) arg_error(K, "join", 2, "a string", args[1]);
+    if (!IS_STRING(args[1])) kd_arg_error(K, "join", 2, "a string", args[1]);
     sep = AS_STRING(args[1])->chars;
     seplen = AS_STRING(args[1])->len;
   }
@@ -119,13 +112,13 @@ static size_t chars_in(const char *s, size_t len) {
 static Value t_pad(KaderState *K, int argc, Value *args) {
   ObjString *s = kd_to_string(K, args[0]);
   if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 10000)
-    arg_error(K, "pad", 2, "a width from 0 to 10000", args[1]);
+    kd_arg_error(K, "pad", 2, "a width from 0 to 10000", args[1]);
   const char *align = "left";
   if (argc > 2) {
-    if (!IS_STRING(args[2])) arg_error(K, "pad", 3, "\"left\", \"right\" or \"center\"", args[2]);
+    if (!IS_STRING(args[2])) kd_arg_error(K, "pad", 3, "\"left\", \"right\" or \"center\"", args[2]);
     align = AS_STRING(args[2])->chars;
     if (strcmp(align, "left") && strcmp(align, "right") && strcmp(align, "center"))
-      arg_error(K, "pad", 3, "\"left\", \"right\" or \"center\"", args[2]);
+      kd_arg_error(K, "pad", 3, "\"left\", \"right\" or \"center\"", args[2]);
   }
   size_t width = (size_t)args[1].as.n, have = chars_in(s->chars, s->len);
   if (have >= width) return OBJ_VAL(s);
@@ -146,7 +139,7 @@ static Value t_pad(KaderState *K, int argc, Value *args) {
 static Value t_colored(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjString *s = kd_to_string(K, args[0]);
-  if (!IS_STRING(args[1])) arg_error(K, "colored", 2, "a colour name", args[1]);
+  if (!IS_STRING(args[1])) kd_arg_error(K, "colored", 2, "a colour name", args[1]);
   static const struct { const char *name, *code; } colours[] = {
     {"red", "\x1b[31m"}, {"green", "\x1b[32m"}, {"yellow", "\x1b[33m"},
     {"bold", "\x1b[1m"},
@@ -154,7 +147,7 @@ static Value t_colored(KaderState *K, int argc, Value *args) {
   const char *code = NULL;
   for (size_t i = 0; i < sizeof colours / sizeof *colours; i++)
     if (strcmp(colours[i].name, AS_STRING(args[1])->chars) == 0) code = colours[i].code;
-  if (!code) arg_error(K, "colored", 2, "\"red\", \"green\", \"yellow\" or \"bold\"", args[1]);
+  if (!code) kd_arg_error(K, "colored", 2, "\"red\", \"green\", \"yellow\" or \"bold\"", args[1]);
   if (!K->config.color_output) return OBJ_VAL(s);
   kd_push_root(K, OBJ_VAL(s));
   KdBuf b = {0};
@@ -175,7 +168,7 @@ static Value t_warn(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjRecord *where = NULL;
   if (IS_RECORD(args[0]) && AS_RECORD(args[0])->kind) where = AS_RECORD(args[0]);
-  else if (!IS_NIL(args[0])) arg_error(K, "warn", 1, "a declaration or nil", args[0]);
+  else if (!IS_NIL(args[0])) kd_arg_error(K, "warn", 1, "a declaration or nil", args[0]);
   ObjString *msg = kd_to_string(K, args[1]);
   kd_push_root(K, OBJ_VAL(msg));
   kd_warn(K, where, msg->chars);
@@ -191,18 +184,18 @@ static Value t_warnings(KaderState *K, int argc, Value *args) {
 
 static Value t_on_call(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_KIND(args[0])) arg_error(K, "on_call", 1, "a kind", args[0]);
+  if (!IS_KIND(args[0])) kd_arg_error(K, "on_call", 1, "a kind", args[0]);
   if (!IS_OBJ_TYPE(args[1], O_CLOSURE) && !IS_OBJ_TYPE(args[1], O_NATIVE))
-    arg_error(K, "on_call", 2, "a function", args[1]);
+    kd_arg_error(K, "on_call", 2, "a function", args[1]);
   AS_KIND(args[0])->on_call = args[1];
   return NIL_VAL;
 }
 
 static Value t_on_declare(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_KIND(args[0])) arg_error(K, "on_declare", 1, "a kind", args[0]);
+  if (!IS_KIND(args[0])) kd_arg_error(K, "on_declare", 1, "a kind", args[0]);
   if (!IS_OBJ_TYPE(args[1], O_CLOSURE) && !IS_OBJ_TYPE(args[1], O_NATIVE))
-    arg_error(K, "on_declare", 2, "a function", args[1]);
+    kd_arg_error(K, "on_declare", 2, "a function", args[1]);
   AS_KIND(args[0])->on_declare = args[1];
   return NIL_VAL;
 }
@@ -211,7 +204,7 @@ static Value t_on_declare(KaderState *K, int argc, Value *args) {
 static Value t_where(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_RECORD(args[0]) || !AS_RECORD(args[0])->kind || !AS_RECORD(args[0])->module)
-    arg_error(K, "where", 1, "a declaration", args[0]);
+    kd_arg_error(K, "where", 1, "a declaration", args[0]);
   ObjRecord *d = AS_RECORD(args[0]);
   uint32_t line, col;
   kd_line_col(d->module->source->chars, d->module->source->len, d->span.off,
@@ -225,8 +218,8 @@ static Value t_where(KaderState *K, int argc, Value *args) {
 ** (a longer word gets a line of its own). */
 static Value t_wrap(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_STRING(args[0])) arg_error(K, "wrap", 1, "a string", args[0]);
-  if (!IS_NUM(args[1]) || args[1].as.n < 1) arg_error(K, "wrap", 2, "a width of at least 1", args[1]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "wrap", 1, "a string", args[0]);
+  if (!IS_NUM(args[1]) || args[1].as.n < 1) kd_arg_error(K, "wrap", 2, "a width of at least 1", args[1]);
   ObjString *s = AS_STRING(args[0]);
   size_t width = (size_t)args[1].as.n;
   ObjList *lines = list_new(K, 0);
@@ -265,7 +258,7 @@ static Value t_wrap(KaderState *K, int argc, Value *args) {
 /* chars(text): its characters (UTF-8 code points), as a list of strings. */
 static Value t_chars(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_STRING(args[0])) arg_error(K, "chars", 1, "a string", args[0]);
+  if (!IS_STRING(args[0])) kd_arg_error(K, "chars", 1, "a string", args[0]);
   ObjString *s = AS_STRING(args[0]);
   ObjList *out = list_new(K, 0);
   kd_push_root(K, OBJ_VAL(out));
@@ -281,7 +274,7 @@ static Value t_chars(KaderState *K, int argc, Value *args) {
 
 static Value t_declarations(KaderState *K, int argc, Value *args) {
   (void)argc;
-  if (!IS_KIND(args[0])) arg_error(K, "declarations", 1, "a kind", args[0]);
+  if (!IS_KIND(args[0])) kd_arg_error(K, "declarations", 1, "a kind", args[0]);
   ObjKind *k = AS_KIND(args[0]);
   ObjList *copy = list_new(K, k->instances ? k->instances->count : 0);
   for (uint32_t i = 0; k->instances && i < k->instances->count; i++)
@@ -294,7 +287,7 @@ static Value t_declarations(KaderState *K, int argc, Value *args) {
 static Value t_decimals(KaderState *K, int argc, Value *args) {
   (void)argc;
   Value x = args[0];
-  if (x.type != V_NUM && x.type != V_QTY) arg_error(K, "decimals", 1, "a number", x);
+  if (x.type != V_NUM && x.type != V_QTY) kd_arg_error(K, "decimals", 1, "a number", x);
   /* the fewest decimals that write the value as its 15 significant digits
   ** do (0.00001 has 5, although %g writes it as 1e-05) */
   char buf[400];

@@ -66,6 +66,13 @@ void kd_describe(KaderState *K, Value v, char *buf, size_t cap) {
   kd_buf_free(K, &b);
 }
 
+_Noreturn void kd_arg_error(KaderState *K, const char *fn, int i, const char *want,
+                           Value got) {
+  char what[128];
+  kd_describe(K, got, what, sizeof what);
+  kd_error(K, "%s: argument %d must be %s, not %s", fn, i, want, what);
+}
+
 static ObjUpvalue *capture(KaderState *K, Value *slot) {
   ObjUpvalue *prev = NULL, *u = K->open_upvalues;
   while (u && u->location > slot) {

@@ -19,6 +19,10 @@ const char *kd_type_name(Value v);
 const char *kd_article(const char *noun);
 /* "a number", "the string \"x\"", … for error messages */
 void kd_describe(KaderState *K, Value v, char *buf, size_t cap);
+/* "fn: argument i must be WANT, not GOT": the one wording of a built-in's
+** wrong argument (error.c) */
+_Noreturn void kd_arg_error(KaderState *K, const char *fn, int i, const char *want,
+                           Value got);
 
 /* ---- arith.c ---- */
 typedef enum { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_MOD, AR_POW } ArithOp;

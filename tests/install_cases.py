@@ -3,7 +3,7 @@ embeds Kader uses them (tests/install/check.sh). A case as in
 tests/cli_cases.py, with "command" instead of "args"."""
 
 CASES = [
-    {"command": ["sh", "tests/install/check.sh"],
+    {"command": ["sh", "tests/install/check.sh", "BUILD"],
      "stdout": "installed: bin/kader lib/libkader.a include/kader.h"
                " lib/pkgconfig/kader.pc\n"
                "pkg-config: kader 0.1.0\n"
