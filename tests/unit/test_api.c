@@ -1365,6 +1365,65 @@ static void test_interrupt_during_host_function(void **state) {
 
 /* ---- show, complete, doc ------------------------------------------------- */
 
+/* The permissions are the same switches as on the command line. */
+static void test_permissions(void **state) {
+  (void)state;
+  Sink out = {{0}, 0}, err = {{0}, 0};
+  KaderState *K = new_state(&out, &err);
+  /* denied by default, with the switch named */
+  assert_int_equal(run(K, "p.kader", "print(env(\"PATH\") != nil)\n"), KADER_RUNTIME_ERROR);
+  assert_has(kader_last_error(K), "not allowed: reading the environment variable PATH");
+  assert_has(kader_last_error(K), "--allow-env");
+  assert_int_equal(run(K, "p.kader", "run(\"true\")\n"), KADER_RUNTIME_ERROR);
+  assert_has(kader_last_error(K), "--allow-run");
+  assert_int_equal(run(K, "p.kader", "ffi.open(\"libm.so.6\")\n"), KADER_RUNTIME_ERROR);
+  assert_has(kader_last_error(K), "--allow-ffi");
+  assert_int_equal(run(K, "p.kader", "write_file(\"/tmp/kader-api-test.txt\", 1)\n"),
+                   KADER_RUNTIME_ERROR);
+  assert_has(kader_last_error(K), "--allow-write");
+  free_state(K);
+
+  /* granted through KaderConfig.allow; output_dir is where files go */
+  char dir[] = "/tmp/kader-api-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  KaderConfig c;
+  kader_config_init(&c);
+  c.allow = KADER_ALLOW_ENV | KADER_ALLOW_RUN | KADER_ALLOW_FFI;
+  c.output_dir = dir;
+  sink_clear(&out);
+  K = new_state_with(&c, &out, &err);
+  assert_int_equal(run(K, "p.kader",
+                       "print(env(\"PATH\") != nil)\n"
+                       "print(run(\"true\").status)\n"
+                       "print(ffi.fn(ffi.open(\"libm.so.6\"), \"double cbrt(double)\")(8))\n"
+                       "write_file(\"uit.txt\", \"ja\")\n"), KADER_OK);
+  assert_string_equal(out.text, "true\n0\n2\n");
+  char path[128];
+  snprintf(path, sizeof path, "%s/uit.txt", dir);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  char got[8] = {0};
+  assert_non_null(fgets(got, sizeof got, f));
+  fclose(f);
+  assert_string_equal(got, "ja");
+  remove(path);
+  /* outside the output directory is still refused without KADER_ALLOW_WRITE */
+  assert_int_equal(run(K, "p.kader", "write_file(\"../kader-api-buiten.txt\", 1)\n"),
+                   KADER_RUNTIME_ERROR);
+  assert_has(kader_last_error(K), "outside the output directory");
+  free_state(K);
+  rmdir(dir);
+
+  /* sandbox: only the model's own directory may be read */
+  kader_config_init(&c);
+  c.sandbox = 1;
+  K = new_state_with(&c, &out, &err);
+  assert_int_equal(kader_run_file(K, "tests/permissions/sandbox/outside_csv.kader"),
+                   KADER_RUNTIME_ERROR);
+  assert_has(kader_last_error(K), "which is outside the model's directory");
+  free_state(K);
+}
+
 static void test_show(void **state) {
   (void)state;
   Sink out = {{0}, 0}, err = {{0}, 0};
@@ -1531,6 +1590,7 @@ int main(void) {
     cmocka_unit_test_teardown(test_realloc_failure, teardown),
     cmocka_unit_test_teardown(test_interrupt_same_thread, teardown),
     cmocka_unit_test_teardown(test_interrupt_during_host_function, teardown),
+    cmocka_unit_test_teardown(test_permissions, teardown),
     cmocka_unit_test_teardown(test_show, teardown),
     cmocka_unit_test_teardown(test_complete, teardown),
     cmocka_unit_test_teardown(test_doc, teardown),
