@@ -118,10 +118,12 @@ HOST_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -O2
 KD_CFLAGS = $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -Iinterp
 KD_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-# main.c and repl.c are the command-line tool; the rest is the library
-LIB_SRCS := $(sort $(filter-out interp/main.c interp/repl.c,$(wildcard interp/*.c)))
+# main.c, repl.c and the subcommands (cli_*.c) are the command-line tool; the
+# rest is the library
+CLI_SRCS := interp/main.c interp/repl.c $(sort $(wildcard interp/cli_*.c))
+LIB_SRCS := $(sort $(filter-out $(CLI_SRCS),$(wildcard interp/*.c)))
 LIB_OBJS := $(patsubst interp/%.c,$(B)/obj/%.o,$(LIB_SRCS)) $(B)/obj/stdlib_gen.o
-MAIN_OBJ := $(B)/obj/main.o $(B)/obj/repl.o
+MAIN_OBJ := $(patsubst interp/%.c,$(B)/obj/%.o,$(CLI_SRCS))
 STDLIB_SRCS := $(sort $(wildcard stdlib/*.kader))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(B)/obj/unit/%.o,$(UNIT_SRCS))

@@ -91,6 +91,7 @@ typedef enum {
   N_KIND_DECL,  /* kind name ["label"] { fields } */
   N_DECL,       /* kindname id ["label"] { items }: N_DECL_FIELD or N_DECL */
   N_DECL_FIELD, /* name: a   (inside a declaration body) */
+  N_EXPECT,     /* expect a [within b]: a value the model must produce */
   N_PROGRAM     /* items */
 } NodeKind;
 

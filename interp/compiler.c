@@ -905,6 +905,35 @@ static void block(Compiler *c, Node *n) {
   end_scope(c, n->span);
 }
 
+/* expect a [within tol]: a comparison is compiled as its two sides, so a
+** failure can say what was expected and what the model gave. */
+static void expect_stmt(Compiler *c, Node *n) {
+  Node *a = n->a;
+  int cmp = B_NONE;
+  Span what = a->span;
+  if (a->kind == N_BINARY && a->op >= B_EQ && a->op <= B_GE) {
+    cmp = a->op;
+    what = a->a->span;
+    expr(c, a->a);
+    expr(c, a->b);
+  } else {
+    expr(c, a);
+    emit_op(c, OP_NIL, 1, n->span);
+  }
+  if (n->b) {
+    if (cmp != B_EQ && cmp != B_NE)
+      fail(c, n->b->span, "'within' gives a tolerance for == and != only");
+    expr(c, n->b);
+  } else {
+    emit_op(c, OP_NIL, 1, n->span);
+  }
+  const char *src = c->module->source->chars + what.off;
+  int k = add_const(c, OBJ_VAL(str_new(c->K, src, what.len)), n->span);
+  emit_op(c, OP_EXPECT, -3, n->span);
+  emit_byte(c, (uint8_t)cmp, n->span);
+  emit_u16(c, k, n->span);
+}
+
 static void stmt(Compiler *c, Node *n) {
   switch (n->kind) {
     case N_LET:
@@ -943,6 +972,7 @@ static void stmt(Compiler *c, Node *n) {
       }
       break;
     }
+    case N_EXPECT: expect_stmt(c, n); break;
     case N_IMPORT:
       emit_op(c, OP_IMPORT, 0, n->span);
       emit_u16(c, add_const(c, OBJ_VAL(str_new(c->K, n->str, n->str_len)),

@@ -10,7 +10,7 @@
 #include "vm.h"
 
 static const char *keywords[] = {
-  "and", "break", "continue", "else", "false", "fn", "for", "if", "import",
+  "and", "break", "continue", "else", "expect", "false", "fn", "for", "if", "import",
   "in", "kind", "let", "mod", "nil", "not", "or", "return", "to", "true",
   "unit", "var", "while",
 };

@@ -119,6 +119,14 @@ static Span frame_span(CallFrame *f) {
   return c->spans[at];
 }
 
+/* Where the running instruction is: its module (NULL outside any frame). */
+Span kd_current_span(KaderState *K, ObjModule **module) {
+  if (K->frame_count == 0) { *module = NULL; return (Span){0, 0}; }
+  CallFrame *top = &K->frames[K->frame_count - 1];
+  *module = top->closure->fn->module;
+  return frame_span(top);
+}
+
 _Noreturn static void throw(KaderState *K, KaderResult status) {
   if (!K->err_jmp) {
     /* No protected call: a host called into the VM without kd_protect. */

@@ -27,6 +27,12 @@ typedef enum {
 ** not NUL-terminated. */
 typedef void (*KaderWriteFn)(void *userdata, const char *text, size_t len);
 
+/* The result of one `expect` statement: passed or not, where it is, and for
+** a failure a sentence with what was expected and what the model gave
+** ("expected 12,88 h/week within 0,005, got 12,87 h/week"). */
+typedef void (*KaderExpectFn)(void *userdata, int passed, const char *file, int line,
+                              int column, const char *message);
+
 /* What a model may do beyond computing (KaderConfig.allow). By default it
 ** may read files (its model files and data) and write only inside the
 ** output directory; everything else must be granted. */
@@ -63,6 +69,10 @@ typedef struct {
   ** for the C library's. */
   void *(*realloc)(void *userdata, void *ptr, size_t old_size, size_t new_size);
   void *alloc_userdata;
+  /* Each expect statement's result; NULL: a failure is printed as a located
+  ** diagnostic to the error sink (and counted, see kader_expectations). */
+  KaderExpectFn expect;
+  void *expect_userdata;
 } KaderConfig;
 
 /* Fills `config` with the defaults. */
@@ -80,6 +90,12 @@ KaderResult kader_run_file(KaderState *K, const char *path);
 /* Runs `source` as if it were the contents of a file called `name`. */
 KaderResult kader_run_string(KaderState *K, const char *name,
                              const char *source, size_t len);
+
+/* A literate model: runs the ```kader blocks of the Markdown file at path
+** in order, in this state, and writes out_path (NULL: "paper.out.md" for
+** "paper.md") with each block's output after the block and the inline
+** expressions in the prose replaced by their values (literate.c). */
+KaderResult kader_run_markdown(KaderState *K, const char *path, const char *out_path);
 
 /* Like kader_run_string, but when the source is a single expression its
 ** value is printed (the REPL's behaviour). */
@@ -100,6 +116,9 @@ const char *kader_last_error(KaderState *K);
 ** that cannot be read gives its name with line 0. After a successful run
 ** the message is NULL and the location 0. */
 const char *kader_error_message(KaderState *K);
+
+/* How many expect statements passed and failed since the state was made. */
+void kader_expectations(KaderState *K, int *passed, int *failed);
 int kader_error_location(KaderState *K, const char **file, int *line, int *column);
 
 /* Program arguments, visible to scripts as the list `args`. */

@@ -21,7 +21,7 @@
 enum { SCAN_OK, SCAN_UNTERMINATED, SCAN_ERROR };
 
 static const char *const keywords[] = {
-  "and", "break", "continue", "else", "false", "fn", "for", "if", "import",
+  "and", "break", "continue", "else", "expect", "false", "fn", "for", "if", "import",
   "in", "kind", "let", "mod", "nil", "not", "or", "return", "to", "true",
   "unit", "var", "while"
 };
@@ -29,7 +29,7 @@ static const char *const keywords[] = {
 static const char *const type_names[TK_COUNT] = {
   "the end of the input", "an invalid token", "the end of the line",
   "a name", "a number", "a string",
-  "'and'", "'break'", "'continue'", "'else'", "'false'", "'fn'", "'for'",
+  "'and'", "'break'", "'continue'", "'else'", "'expect'", "'false'", "'fn'", "'for'",
   "'if'", "'import'", "'in'", "'kind'", "'let'", "'mod'", "'nil'", "'not'",
   "'or'", "'return'", "'to'", "'true'", "'unit'", "'var'", "'while'",
   "'+'", "'-'", "'*'", "'/'", "'^'", "'=='", "'!='", "'<'", "'<='", "'>'",

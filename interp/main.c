@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "kader.h"
 #include "repl.h"
 
@@ -17,6 +18,12 @@ static const char *usage =
     "       kader [options] -e CODE          run CODE\n"
     "       kader [options] -                read the program from stdin\n"
     "       kader [options] -i FILE          run a model, then stay interactive\n"
+    "       kader [options] run PAPER.md     run a literate model, write PAPER.out.md\n"
+    "       kader [options] test [FILES|DIRS]  run models and check their expect\n"
+    "                                        statements\n"
+    "       kader [options] check [FILES|DIRS] check claims and the data, and find\n"
+    "                                        mistakes without running\n"
+    "       kader fmt [--check] FILES        rewrite models in the canonical layout\n"
     "       kader                            interactive (on a terminal)\n"
     "options:\n"
     "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
@@ -31,6 +38,12 @@ static const char *usage =
     "  --memory-limit MB  stop with \"out of memory\" beyond MB megabytes\n"
     "  --version        print the version and the language version\n"
     "  --help           this text\n";
+
+/* paper.md: a literate model (its kader blocks run, paper.out.md written) */
+static bool is_markdown(const char *path) {
+  size_t n = strlen(path);
+  return n > 3 && strcmp(path + n - 3, ".md") == 0;
+}
 
 static char *read_stdin(size_t *len) {
   size_t cap = 4096, n = 0;
@@ -116,6 +129,12 @@ int main(int argc, char **argv) {
       stay = 1;
     } else if (strcmp(a, "run") == 0 && !file) {
       continue;
+    } else if (strcmp(a, "test") == 0) {
+      return kd_cli_test(&config, argc - i - 1, argv + i + 1);
+    } else if (strcmp(a, "check") == 0) {
+      return kd_cli_check(&config, argc - i - 1, argv + i + 1);
+    } else if (strcmp(a, "fmt") == 0) {
+      return kd_cli_fmt(&config, argc - i - 1, argv + i + 1);
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "kader: unknown option %s\n%s", a, usage);
       return 2;
@@ -138,6 +157,8 @@ int main(int argc, char **argv) {
     status = kader_run_string(K, "<-e>", code, strlen(code));
   } else if (interactive) {
     status = kd_repl(K, file ? &file : NULL, file ? 1 : 0, config.color_output);
+  } else if (file && is_markdown(file)) {
+    status = kader_run_markdown(K, file, NULL);
   } else if (file && strcmp(file, "-") != 0) {
     status = kader_run_file(K, file);
   } else {
@@ -151,6 +172,10 @@ int main(int argc, char **argv) {
     status = kader_run_string(K, "<stdin>", src, len);
     free(src);
   }
+  /* a failed expect statement makes the run fail, after it has finished */
+  int failed_expectations = 0;
+  kader_expectations(K, NULL, &failed_expectations);
+  if (status == 0 && failed_expectations > 0) status = 1;
   fflush(stdout);
   kader_free(K);
   return status;

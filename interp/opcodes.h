@@ -95,6 +95,9 @@ OPCODE(INTERP, 2)       /* [x1..xn] -> [string], each shown as print does */
 
 /* Modules, units and the domain vocabulary */
 OPCODE(IMPORT, 2)       /* [] -> []; runs the file consts[u16] once */
+OPCODE(EXPECT, 3)       /* [got expected tolerance] -> []; an expect statement:
+                           u8 its comparison (a BinaryOp, B_NONE: truth),
+                           consts[u16] the source of what it checks */
 OPCODE(DEFINE_UNIT, 4)  /* [] -> []; unit named consts[u16] is defined as
                            consts[u16 #2]: nil (a base unit), a number (a
                            dimensionless factor) or a quantity */

@@ -26,6 +26,7 @@ typedef struct Parser {
   uint32_t prev_end; /* where that token ended: errors at the end of the
                         input point there, not past trailing comments */
   int depth;
+  int in_expect;   /* in `expect …`: a number followed by `within` is no unit */
   ParseError *err;
   jmp_buf fail;
 } Parser;
@@ -455,12 +456,17 @@ static void check_percent_as_mod(Parser *P) {
     fail(P, P->cur.span, "unexpected '%%'; for the remainder use 'mod'");
 }
 
+static int at_within(Parser *P) {
+  return P->cur.type == TK_NAME && P->cur.span.len == 6 &&
+         memcmp(P->src + P->cur.span.off, "within", 6) == 0;
+}
+
 static Node *quantity_or_number(Parser *P) {
   Token num = P->cur;
   Node *n;
   next(P);
   check_percent_as_mod(P);
-  if (is_unit_atom(P->cur.type) && !P->cur.newline_before) {
+  if (is_unit_atom(P->cur.type) && !P->cur.newline_before && !(P->in_expect && at_within(P))) {
     UnitExpr *u = unit_expr(P);
     n = node(P, N_QUANTITY, cover(num.span, u->span));
     n->unit = u;
@@ -1276,6 +1282,20 @@ static Node *statement(Parser *P) {
     n->str_len = s->str_len;
     return n;
   }
+  case TK_EXPECT:
+    n = node(P, N_EXPECT, t.span);
+    next(P);
+    P->in_expect = 1;
+    n->a = expr(P);
+    P->in_expect = 0;
+    n->span = cover(t.span, n->a->span);
+    /* `within` is a word only here (it is a field name elsewhere) */
+    if (at_within(P)) {
+      next(P);
+      n->b = expr(P);
+      n->span = cover(t.span, n->b->span);
+    }
+    return n;
   case TK_UNIT: return unit_decl(P);
   case TK_KIND: return kind_decl(P);
   case TK_NAME:

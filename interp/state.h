@@ -84,6 +84,7 @@ struct KaderState {
   char error_file[1024];
   uint32_t error_line, error_column;
   /* where an error outside any Kader frame happened, when known */
+  int expect_passed, expect_failed;   /* expect statements (expect.c) */
   struct ObjModule *error_site_module;
   Span error_site;
 
@@ -147,6 +148,8 @@ void kd_define_native(KaderState *K, const char *name, NativeFn fn, int min,
 /* Raises a runtime error located at the current instruction of the
 ** innermost Kader frame. Never returns. */
 _Noreturn void kd_error(KaderState *K, const char *fmt, ...);
+/* Where the running instruction is: its module (NULL outside any frame). */
+Span kd_current_span(KaderState *K, struct ObjModule **module);
 /* Re-raises the error already in last_error (after cleaning up). */
 _Noreturn void kd_rethrow(KaderState *K, KaderResult status);
 _Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap);

@@ -877,6 +877,14 @@ next:
     LOAD();
     NEXT;
   }
+  CASE(EXPECT): {
+    int cmp = READ_U8();
+    ObjString *what = AS_STRING(consts[READ_U16()]);
+    STORE();
+    kd_expect(K, cmp, sp[-3], sp[-2], sp[-1], what);
+    sp -= 3;
+    NEXT;
+  }
   CASE(DEFINE_UNIT): {
     ObjString *name = AS_STRING(consts[READ_U16()]);
     Value def = consts[READ_U16()];

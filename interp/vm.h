@@ -39,6 +39,11 @@ double kd_in_unit(KaderState *K, Value q, UnitId to);
 /* A range end as a value (a number or a quantity in the range's unit). */
 Value kd_range_end(ObjRange *r, double x);
 
+/* ---- expect.c ---- */
+/* One expect statement: cmp is a BinaryOp (B_NONE: got must be true). */
+void kd_expect(KaderState *K, int cmp, Value got, Value expected, Value tolerance,
+               ObjString *what);
+
 /* ---- decl.c ---- */
 ObjKind *kd_define_kind(KaderState *K, ObjString *name, Value label, Value doc,
                         Value *fields, int nfields);

@@ -16,7 +16,7 @@ fi
 unset MAKEFLAGS MFLAGS MAKELEVEL KADER_INNER KD_VARIANT
 # The suite is running with these binaries; installing must not rebuild them
 # under the other tests' feet (it would, were the sources edited meanwhile).
-newer=$(find interp stdlib -type f -newer "$lib" 2>/dev/null | head -n 1)
+newer=$(find interp stdlib -type f -newer "$bin" 2>/dev/null | head -n 1)
 if [ ! -f "$bin" ] || [ ! -f "$lib" ] || [ -n "$newer" ]; then
   echo "the build in $build is older than the sources: run make test again"
   exit 1
