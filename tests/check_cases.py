@@ -1,0 +1,40 @@
+"""`kader check` as a reviewer runs it in CI (a case as in tests/cli_cases.py):
+each failed claim or consistency finding on one line with its location,
+"N passed, N failed" last, exit 1 when anything failed."""
+
+CASES = [
+    {"args": ["check", "tests/check/consistent.kader"], "stdout": "2 passed, 0 failed\n"},
+    {"args": ["check", "tests/check/contradicted.kader"], "exit": 1,
+     "stdout": "tests/check/contradicted.kader:3:7: claim '83%' (r. 12): the data give"
+               " 81,5% (75 of 92).\n"
+               "tests/check/contradicted.kader:4:7: claim '68%' (r. 20): impossible for"
+               " N = 89; the nearest possible values are 67,4% and 68,5%.\n"
+               "tests/check/contradicted.kader:5:7: claim 'ruim de helft': 'ruim de helft'"
+               " means more than 50% and at most 60%, but the data give 48,0%.\n"
+               "0 passed, 3 failed\n"},
+    {"args": ["--locale", "en", "check", "tests/check/contradicted.kader"], "exit": 1,
+     "stdout_has": ["the data give 81.5% (75 of 92).", "67.4% and 68.5%."]},
+    # the thesis: its claims from chapters 5 and 6 and its own contradictions
+    {"args": ["check", "examples/provincie.kader"], "exit": 1,
+     "stdout": "examples/provincie.kader:345:7: claim 'meerderheid' (6.5, r. 2684):"
+               " 'meerderheid' means more than 50%, but the data give 50,0% (20 of 40).\n"
+               "examples/provincie.kader:351:7: claim 'geen enkele taak' (7, r. 2784):"
+               " 'geen enkele' means at most 0%, but the data give 20,0% (1 of 5).\n"
+               "examples/provincie.kader:122:7: Samenwerkingsverbanden: de strata tellen"
+               " voor complete op tot 37, de groep geeft 40\n"
+               "examples/provincie.kader:199:11: Provincies, 'Welk cijfer geeft u deze"
+               " mogelijke taak?' over Regio overstijgende overleggen: gepubliceerd"
+               " gemiddelde 1,75, maar de antwoorden 1, 1, 3, 4 geven 2,25\n"
+               "6 passed, 4 failed\n"},
+    {"args": ["--format", "json", "check", "tests/check/consistent.kader"],
+     "stdout": "{\"results\": [{\"where\": \"tests/check/consistent.kader:2:7\", \"kind\":"
+               " \"claim\", \"ok\": true, \"message\": \"claim 'elf van de veertig' (r. 3):"
+               " the data give 11 of 40.\"}, {\"where\": \"tests/check/consistent.kader:3:7\","
+               " \"kind\": \"claim\", \"ok\": true, \"message\": \"claim '27,5%': the data give"
+               " 27,50% (11 of 40).\"}], \"passed\": 2, \"failed\": 0}\n"},
+    # a model that stops is a failure at its location
+    {"args": ["check", "tests/expect/within_units_mismatch.kader"], "exit": 1,
+     "stdout": "tests/expect/within_units_mismatch.kader:2:1: the model stopped: cannot"
+               " compare h/week and €: they measure different things\n0 passed, 1 failed\n"},
+    {"args": ["check", "geen-map"], "exit": 2, "stderr_has": ["kader: cannot find geen-map"]},
+]
