@@ -92,6 +92,7 @@ typedef enum {
   N_DECL,       /* kindname id ["label"] { items }: N_DECL_FIELD or N_DECL */
   N_DECL_FIELD, /* name: a   (inside a declaration body) */
   N_EXPECT,     /* expect a [within b]: a value the model must produce */
+  N_REQUIRES,   /* requires kader OP version: op (B_EQ … B_GE), str (version) */
   N_PROGRAM     /* items */
 } NodeKind;
 

@@ -905,6 +905,36 @@ static void block(Compiler *c, Node *n) {
   end_scope(c, n->span);
 }
 
+/* "1.2.3" as {1, 2, 3}; missing parts are 0. */
+static void parse_version(const char *s, size_t len, long out[3]) {
+  out[0] = out[1] = out[2] = 0;
+  int part = 0;
+  for (size_t i = 0; i < len && part < 3; i++) {
+    if (s[i] == '.') part++;
+    else if (s[i] >= '0' && s[i] <= '9') out[part] = out[part] * 10 + (s[i] - '0');
+  }
+}
+
+/* requires kader OP version: checked when the model is compiled, so a
+** model written for another Kader stops before it computes anything. */
+static void requires_stmt(Compiler *c, Node *n) {
+  long want[3], have[3];
+  parse_version(n->str, n->str_len, want);
+  parse_version(KADER_VERSION, strlen(KADER_VERSION), have);
+  int cmp = 0;
+  for (int i = 0; i < 3 && cmp == 0; i++) cmp = (have[i] > want[i]) - (have[i] < want[i]);
+  bool ok = n->op == B_GE ? cmp >= 0 : n->op == B_GT ? cmp > 0 : n->op == B_LE ? cmp <= 0
+          : n->op == B_LT ? cmp < 0 : cmp == 0;
+  static const char *const op_text[] = {[B_EQ] = "==", [B_LT] = "<", [B_LE] = "<=",
+                                        [B_GT] = ">", [B_GE] = ">="};
+  if (!ok)
+    fail(c, n->span, cmp < 0 ? "this model requires kader %s %.*s, but this is kader %s "
+                               "(language %s): install a newer Kader"
+                             : "this model requires kader %s %.*s, but this is kader %s "
+                               "(language %s), which may no longer support it",
+         op_text[n->op], (int)n->str_len, n->str, KADER_VERSION, KADER_LANGUAGE_VERSION);
+}
+
 /* expect a [within tol]: a comparison is compiled as its two sides, so a
 ** failure can say what was expected and what the model gave. */
 static void expect_stmt(Compiler *c, Node *n) {
@@ -973,6 +1003,7 @@ static void stmt(Compiler *c, Node *n) {
       break;
     }
     case N_EXPECT: expect_stmt(c, n); break;
+    case N_REQUIRES: requires_stmt(c, n); break;
     case N_IMPORT:
       emit_op(c, OP_IMPORT, 0, n->span);
       emit_u16(c, add_const(c, OBJ_VAL(str_new(c->K, n->str, n->str_len)),

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#define KADER_VERSION "0.1.0"
-#define KADER_LANGUAGE_VERSION "0.1"
+#define KADER_VERSION "0.3.0"
+#define KADER_LANGUAGE_VERSION "0.3"
 
 typedef struct KaderState KaderState;
 

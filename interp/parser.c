@@ -1240,6 +1240,41 @@ static Node *simple_statement(Parser *P) {
   return n;
 }
 
+/* requires kader >= 0.3: the versions of Kader a model was written for. */
+static Node *requires_stmt(Parser *P) {
+  char fbuf[64];
+  Token start = P->cur;
+  next(P);
+  if (!is_word(P, P->cur, "kader"))
+    fail_at(P, P->cur, "expected 'kader' after 'requires', found %s", FOUND(P));
+  next(P);
+  static const struct { TokenType tk; int op; } ops[] = {
+    {TK_GE, B_GE}, {TK_GT, B_GT}, {TK_LE, B_LE}, {TK_LT, B_LT}, {TK_EQ, B_EQ}};
+  int op = -1;
+  for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+    if (check(P, ops[i].tk)) op = ops[i].op;
+  if (op < 0)
+    fail_at(P, P->cur, "expected >=, >, <=, < or == and a version after 'requires kader', found %s",
+            FOUND(P));
+  next(P);
+  if (!check(P, TK_NUMBER))
+    fail_at(P, P->cur, "expected a version such as 0.3 after 'requires kader', found %s", FOUND(P));
+  /* the version as written ("0.3", "1.2.1"): a number token, and a ".N" after it */
+  Span v = P->cur.span;
+  next(P);
+  while (check(P, TK_DOT) || (check(P, TK_NUMBER) && P->cur.span.off == v.off + v.len &&
+                              P->src[P->cur.span.off] == '.')) {
+    v = cover(v, P->cur.span);
+    next(P);
+    if (check(P, TK_NUMBER)) { v = cover(v, P->cur.span); next(P); }
+  }
+  Node *n = node(P, N_REQUIRES, cover(start.span, v));
+  n->op = op;
+  n->str = P->src + v.off;
+  n->str_len = v.len;
+  return n;
+}
+
 static Node *statement(Parser *P) {
   char fbuf[64];
   Token t = P->cur;
@@ -1299,6 +1334,7 @@ static Node *statement(Parser *P) {
   case TK_UNIT: return unit_decl(P);
   case TK_KIND: return kind_decl(P);
   case TK_NAME:
+    if (is_word(P, t, "requires") && peek(P)->type == TK_NAME) return requires_stmt(P);
     if (peek(P)->type == TK_NAME) return declaration(P);
     break;
   default:

@@ -11,7 +11,7 @@ Run by tests/run.py, which counts each case as one test.
 """
 
 CASES = [
-    {"args": ["--version"], "stdout_has": ["kader 0.1.0", "language 0.1"]},
+    {"args": ["--version"], "stdout_has": ["kader 0.3.0", "language 0.3"]},
     {"args": ["--help"], "stdout_has": ["usage: kader", "--locale"]},
     {"args": ["-e", "print(1 + 2)"], "stdout": "3\n"},
     {"args": ["--locale", "en", "-e", "print(0.5, € 1234.5)"],

@@ -6,7 +6,7 @@ CASES = [
     {"command": ["sh", "tests/install/check.sh", "BUILD"],
      "stdout": "installed: bin/kader lib/libkader.a include/kader.h"
                " lib/pkgconfig/kader.pc\n"
-               "pkg-config: kader 0.1.0\n"
+               "pkg-config: kader 0.3.0\n"
                "Totaal: 12,88 h/week\n"
                "kader 42\n"},
 ]
