@@ -24,6 +24,9 @@
 ** argument does not exist. With no args: the current directory. */
 char **kd_cli_collect(int argc, char **argv, const char *ext, int *count);
 void kd_cli_free_list(char **paths, int count);
+/* The whole of f, with a NUL after it (*len bytes before it); NULL with
+** errno set when it cannot be read. */
+char *kd_cli_read(FILE *f, size_t *len);
 /* s as a JSON string, quotes included */
 void kd_cli_json_string(FILE *out, const char *s);
 /* A growing text, for capturing a state's output. */

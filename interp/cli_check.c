@@ -6,8 +6,12 @@
 ** evaluated (stdlib/claims.kader) and every finding of the consistency
 ** checks (shares that do not add up, counts above N, a routed question's
 ** N, strata that do not add up to their group) is listed, one line each
-** with its location. "N passed, N failed" ends the output; the exit status
-** is 1 when a claim or a check failed, so a repository's CI can run it.
+** with its location. Before it runs, each model gets the static checks of
+** lint.c (undefined names, units, fields, unused names, unreachable code),
+** each finding a failure too; a model with a syntax error is not run, as
+** the error is all running it would say. "N passed, N failed" ends the
+** output; the exit status is 1 when a claim or a check failed, so a
+** repository's CI can run it.
 */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
@@ -60,7 +64,69 @@ static const char *field_text(KaderState *K, int index, const char *name) {
   return s ? s : "";
 }
 
-static void check_one(KaderConfig *base, const char *path, Tally *t) {
+/* Runs the model, then its claims and consistency checks. */
+static void run_checks(KaderState *K, const char *path, Tally *t) {
+  if (kader_run_file(K, path) != KADER_OK) {
+    emit_error(t, K, path);
+    return;
+  }
+  kader_get_global(K, "check_results");
+  if (kader_call(K, 0) != KADER_OK) {
+    emit_error(t, K, path);
+    return;
+  }
+  size_t n = kader_len(K, -1);
+  for (size_t i = 1; i <= n; i++) {
+    kader_get_item(K, -1, i);
+    kader_get_field(K, -1, "ok");
+    int ok = kader_to_bool(K, -1);
+    kader_pop(K, 1);
+    emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok,
+         field_text(K, -1, "message"));
+    kader_pop(K, 1);
+  }
+}
+
+/* The files that other files being checked import (their real paths). */
+typedef struct { char **items; int count, cap; } PathSet;
+
+static void add_imported(void *set, const char *path) {
+  PathSet *s = set;
+  for (int i = 0; i < s->count; i++)
+    if (strcmp(s->items[i], path) == 0) return;
+  if (s->count == s->cap) {
+    int cap = s->cap ? s->cap * 2 : 16;
+    char **items = realloc(s->items, sizeof *items * (size_t)cap);
+    if (!items) return;   /* out of memory: fewer files count as modules */
+    s->items = items;
+    s->cap = cap;
+  }
+  s->items[s->count] = strdup(path);
+  if (s->items[s->count]) s->count++;
+}
+
+static int is_imported(const PathSet *s, const char *path) {
+  char *canon = realpath(path, NULL);
+  int found = 0;
+  for (int i = 0; canon && i < s->count && !found; i++) found = strcmp(s->items[i], canon) == 0;
+  free(canon);
+  return found;
+}
+
+/* Each static finding is a failure at its place. */
+typedef struct { Tally *t; int errors; } LintSink;
+
+static void on_finding(void *sink, const char *file, int line, int column, const char *kind,
+                       const char *message) {
+  LintSink *s = sink;
+  char where[1100];
+  if (line > 0) snprintf(where, sizeof where, "%s:%d:%d", file, line, column);
+  else snprintf(where, sizeof where, "%s", file);
+  if (strcmp(kind, "error") == 0) s->errors++;
+  emit(s->t, where, kind, 0, message);
+}
+
+static void check_one(KaderConfig *base, const char *path, int module, Tally *t) {
   KaderConfig c = *base;
   KdCliText out = {0}, err = {0};
   c.write = kd_cli_text_write;
@@ -73,25 +139,10 @@ static void check_one(KaderConfig *base, const char *path, Tally *t) {
     emit(t, path, "error", 0, "could not start the interpreter");
     return;
   }
-  if (kader_run_file(K, path) != KADER_OK) {
-    emit_error(t, K, path);
-  } else {
-    kader_get_global(K, "check_results");
-    if (kader_call(K, 0) != KADER_OK) {
-      emit_error(t, K, path);
-    } else {
-      size_t n = kader_len(K, -1);
-      for (size_t i = 1; i <= n; i++) {
-        kader_get_item(K, -1, i);
-        kader_get_field(K, -1, "ok");
-        int ok = kader_to_bool(K, -1);
-        kader_pop(K, 1);
-        emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok,
-             field_text(K, -1, "message"));
-        kader_pop(K, 1);
-      }
-    }
-  }
+  LintSink sink = {t, 0};
+  kader_lint_file(K, path, module ? KADER_LINT_MODULE : 0, on_finding, &sink);
+  /* after a syntax error (or an unreadable file) running would only repeat it */
+  if (sink.errors == 0) run_checks(K, path, t);
   kader_free(K);
   kd_cli_text_free(&out);
   kd_cli_text_free(&err);
@@ -103,7 +154,11 @@ int kd_cli_check(KaderConfig *config, int argc, char **argv) {
   if (!paths) return 2;
   Tally t = {0, 0, config->format && strcmp(config->format, "json") == 0, 1};
   if (t.json) printf("{\"results\": [");
-  for (int i = 0; i < npaths; i++) check_one(config, paths[i], &t);
+  PathSet imported = {0};
+  for (int i = 0; i < npaths; i++) kader_lint_imports(paths[i], add_imported, &imported);
+  for (int i = 0; i < npaths; i++)
+    check_one(config, paths[i], is_imported(&imported, paths[i]), &t);
+  kd_cli_free_list(imported.items, imported.count);
   if (t.json) printf("], \"passed\": %d, \"failed\": %d}\n", t.passed, t.failed);
   else printf("%d passed, %d failed\n", t.passed, t.failed);
   kd_cli_free_list(paths, npaths);

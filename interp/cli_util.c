@@ -4,6 +4,7 @@
 */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,9 @@ static void walk(PathList *l, const char *dir, const char *ext) {
     size_t n = strlen(dir) + strlen(e->d_name) + 2;
     char *path = malloc(n);
     if (!path) { perror("kader"); exit(1); }
-    snprintf(path, n, "%s%s%s", strcmp(dir, ".") == 0 ? "" : dir,
-             strcmp(dir, ".") == 0 ? "" : "/", e->d_name);
+    size_t dl = strlen(dir);
+    int here = strcmp(dir, ".") == 0, slashed = dl > 0 && dir[dl - 1] == '/';
+    snprintf(path, n, "%s%s%s", here ? "" : dir, here || slashed ? "" : "/", e->d_name);
     struct stat st;
     if (stat(path, &st) == 0) {
       if (S_ISDIR(st.st_mode)) walk(l, path, ext);
@@ -48,6 +50,30 @@ static void walk(PathList *l, const char *dir, const char *ext) {
     free(path);
   }
   closedir(d);
+}
+
+char *kd_cli_read(FILE *f, size_t *len) {
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *bigger = realloc(buf, cap * 2);
+    if (!bigger) free(buf);
+    buf = bigger;
+    cap *= 2;
+  }
+  if (!buf) {
+    errno = ENOMEM;
+  } else if (ferror(f)) {
+    free(buf);
+    buf = NULL;
+    errno = EIO;
+  } else {
+    buf[n] = '\0'; /* n < cap */
+  }
+  *len = n;
+  return buf;
 }
 
 static int by_name(const void *a, const void *b) {

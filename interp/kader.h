@@ -102,6 +102,14 @@ KaderResult kader_run_markdown(KaderState *K, const char *path, const char *out_
 KaderResult kader_eval_line(KaderState *K, const char *name,
                             const char *source, size_t len);
 
+/* `source` (the contents of the file called `name`) in the canonical layout
+** of `kader fmt` (docs/fmt.md), every comment kept: a malloc'd,
+** NUL-terminated text the caller frees. NULL on a syntax error, or when
+** formatting would change the meaning (an internal error), with the error
+** in kader_last_error(K); nothing is written to the error sink. */
+char *kader_format_source(KaderState *K, const char *name, const char *src,
+                          size_t len);
+
 /* Is `source` an unfinished entry (an open bracket, block or string)?
 ** Used by REPLs to decide whether to ask for a continuation line. */
 int kader_is_incomplete(KaderState *K, const char *source, size_t len);
@@ -141,6 +149,32 @@ void kader_forget_imports(KaderState *K);
 /* The doc comment of a defined name (a function, kind, declaration or
 ** built-in), or NULL. The text stays valid until the next call. */
 const char *kader_doc(KaderState *K, const char *name);
+
+/* ---- static checks (lint.c) --------------------------------------------
+** What `kader check` finds without running a model. kind is "undefined" (a
+** name, kind or unit that nothing defines, or a name used before its
+** definition), "units" (units that measure different things), "field" (a
+** field the declaration's kind does not have), "unused" (a let, var or fn
+** that is never used; names starting with _ are exempt), "unreachable"
+** (code after return, break or continue), or "error" (a syntax error, or a
+** file that cannot be read). message is a plain sentence; line and column
+** are 1-based (0 when the finding has no place). */
+typedef void (*KaderLintFn)(void *userdata, const char *file, int line, int column,
+                            const char *kind, const char *message);
+/* flags for kader_lint_file: other files import this one, so its unused
+** top-level names are theirs to use and are not reported */
+#define KADER_LINT_MODULE 1
+/* Checks the file at path and reports each finding, in the order of the
+** source; returns how many there were. Imported files are parsed for their
+** names, kinds and units (never run); the standard library's come from K,
+** which should be fresh from kader_new. Nothing is run and K stays usable. */
+int kader_lint_file(KaderState *K, const char *path, int flags, KaderLintFn report,
+                    void *userdata);
+/* Calls found() with the real path of each file that the file at path
+** imports and that exists; returns how many, or -1 when the file cannot be
+** read or parsed. (For kader_lint_file's KADER_LINT_MODULE.) */
+int kader_lint_imports(const char *path, void (*found)(void *userdata, const char *path),
+                       void *userdata);
 
 /* ---- values: the API stack --------------------------------------------
 ** As in Lua, values cross the API on a stack. Index 1 is the bottom of the

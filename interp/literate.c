@@ -78,6 +78,8 @@ typedef struct {
   Segment *segs;
   size_t count, cap;
   bool failed;
+  const char *path;   /* the paper as the user named it ... */
+  const char *name;   /* ... and its file name, which the .out.md says */
 } Capture;
 
 /* Output printed by a function of the standard library (a report) is in
@@ -89,6 +91,28 @@ static OutKind kind_now(KaderState *K) {
   if (strcmp(K->config.format, "md") == 0) return OUT_MD;
   if (strcmp(K->config.format, "json") == 0) return OUT_JSON;
   return OUT_TEXT;
+}
+
+/* Adds what was printed, with each location in the paper ("dir/paper.md:32")
+** given by the paper's file name alone ("paper.md:32"): the .out.md lies
+** beside the paper, and must not change with the directory `kader run` was
+** started from (a rerun gives the same bytes). */
+static void add_renamed(Capture *c, const char *s, size_t n) {
+  size_t plen = strlen(c->path), from = 0;
+  if (c->name == c->path) {
+    buf_add(&c->text, s, n);
+    return;
+  }
+  for (size_t i = 0; i + plen < n; i++) {
+    if (s[i] == c->path[0] && memcmp(s + i, c->path, plen) == 0 && s[i + plen] == ':' &&
+        (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '(' || s[i - 1] == '"')) {
+      buf_add(&c->text, s + from, i - from);
+      buf_str(&c->text, c->name);
+      from = i + plen;
+      i = from - 1;
+    }
+  }
+  buf_add(&c->text, s + from, n - from);
 }
 
 static void capture_write(void *ud, const char *s, size_t n) {
@@ -108,8 +132,9 @@ static void capture_write(void *ud, const char *s, size_t n) {
     }
     c->segs[c->count++] = (Segment){kind, c->text.len, 0};
   }
-  buf_add(&c->text, s, n);
-  c->segs[c->count - 1].len += n;
+  size_t before = c->text.len;
+  add_renamed(c, s, n);
+  c->segs[c->count - 1].len += c->text.len - before;
   c->failed = c->text.failed;
 }
 
@@ -804,6 +829,8 @@ KaderResult kader_run_markdown(KaderState *K, const char *path, const char *out_
   sandbox_at(K, path);
   Paper p = {K, path, src, len, {0}, {0}, 0, 1};
   p.capture.K = K;
+  p.capture.path = path;
+  p.capture.name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   /* while the paper runs: reports in Markdown unless the user chose a
   ** format, no colour codes, and the output captured */
   KaderConfig saved = K->config;

@@ -2,6 +2,7 @@
 ** main.c — the `kader` command: a thin host over the public API (kader.h).
 */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,21 +44,6 @@ static const char *usage =
 static bool is_markdown(const char *path) {
   size_t n = strlen(path);
   return n > 3 && strcmp(path + n - 3, ".md") == 0;
-}
-
-static char *read_stdin(size_t *len) {
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, stdin);
-    if (n < cap) break;
-    char *bigger = realloc(buf, cap * 2);
-    if (!bigger) free(buf);
-    buf = bigger;
-    cap *= 2;
-  }
-  *len = n;
-  return buf;
 }
 
 int main(int argc, char **argv) {
@@ -163,9 +149,9 @@ int main(int argc, char **argv) {
     status = kader_run_file(K, file);
   } else {
     size_t len;
-    char *src = read_stdin(&len);
+    char *src = kd_cli_read(stdin, &len);
     if (!src) {
-      fprintf(stderr, "kader: out of memory reading stdin\n");
+      fprintf(stderr, "kader: cannot read stdin: %s\n", strerror(errno));
       kader_free(K);
       return 1;
     }

@@ -37,4 +37,9 @@ CASES = [
      "stdout": "tests/expect/within_units_mismatch.kader:2:1: the model stopped: cannot"
                " compare h/week and €: they measure different things\n0 passed, 1 failed\n"},
     {"args": ["check", "geen-map"], "exit": 2, "stderr_has": ["kader: cannot find geen-map"]},
+    # a directory named with a trailing slash gives its files' paths with
+    # one slash (regression: "examples//provincie.kader")
+    {"args": ["check", "examples/"], "exit": 1,
+     "stdout_has": ["\nexamples/provincie.kader:345:7: claim 'meerderheid'"],
+     "stdout_lacks": ["//"]},
 ]
