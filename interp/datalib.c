@@ -135,24 +135,6 @@ static Value d_to_json(KaderState *K, int argc, Value *args) {
 
 /* ---- CSV ---- */
 
-static char *read_all(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *bigger = realloc(buf, cap * 2);
-    if (!bigger) free(buf);
-    buf = bigger;
-    cap *= 2;
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
-
 /* The path of a data file, relative to the model that names it: the file
 ** of `decl` when given, else the file of the code that calls. */
 static void resolve(KaderState *K, const char *path, Value decl, char *out,
@@ -182,8 +164,9 @@ static Value d_read_csv(KaderState *K, int argc, Value *args) {
           sizeof path);
   kd_check_read(K, path);
   size_t len = 0;
-  char *src = read_all(path, &len);
-  if (!src) kd_error(K, "cannot read %s", path);
+  const char *why = NULL;
+  char *src = kd_read_file(path, &len, &why);
+  if (!src) kd_error(K, "cannot read %s: %s", path, why);
   /* lines starting with # before the header are comments (a file says
   ** where it comes from); line numbers still count them */
   size_t start = 0;

@@ -698,7 +698,10 @@ static char *format_parsed(KaderState *K, const char *name, Parsed *orig) {
 char *kader_format_source(KaderState *K, const char *name, const char *src, size_t len) {
   Parsed orig;
   char *out;
+  size_t bom = kd_bom_length(src, len); /* kept as the user had it */
   if (!name) name = "<input>";
+  src += bom;
+  len -= bom;
   if (len >= UINT32_MAX) { plain_error(K, name, "the file is too large to format"); return NULL; }
   if (memchr(src, '\0', len)) {
     plain_error(K, name, "the file holds a NUL byte; kader fmt leaves it as it is");
@@ -717,6 +720,18 @@ char *kader_format_source(KaderState *K, const char *name, const char *src, size
   }
   out = format_parsed(K, name, &orig);
   free_parsed(&orig);
+  if (out && bom) {
+    size_t n = strlen(out);
+    char *with = realloc(out, n + bom + 1);
+    if (!with) {
+      free(out);
+      plain_error(K, name, "out of memory");
+      return NULL;
+    }
+    memmove(with + bom, with, n + 1);
+    memcpy(with, "\xEF\xBB\xBF", bom);
+    out = with;
+  }
   if (out) {
     free(K->last_error);
     K->last_error = NULL;

@@ -544,36 +544,11 @@ static Dim product(Lint *L, bool divide, Dim a, Dim b) {
 
 /* A file's bytes (malloc'd, with a NUL after them), or NULL with *why. */
 static char *read_text(const char *path, size_t *len, const char **why) {
-  struct stat st;
-  FILE *f = NULL;
-  if (stat(path, &st) != 0 || (f = fopen(path, "rb")) == NULL) {
-    *why = strerror(errno);
-    return NULL;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    fclose(f);
-    *why = "it is a directory";
-    return NULL;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap || cap > ((size_t)1 << 30)) break;
-    char *bigger = realloc(buf, cap * 2);
-    if (!bigger) free(buf);
-    buf = bigger;
-    cap *= 2;
-  }
-  bool failed = !buf || ferror(f) || n >= cap;
-  fclose(f);
-  if (failed) {
-    free(buf);
-    *why = "read error";
-    return NULL;
-  }
-  buf[n] = '\0'; /* n < cap: the text is also a C string */
-  *len = n;
+  char *buf = kd_read_file(path, len, why);
+  if (!buf) return NULL;
+  size_t bom = kd_bom_length(buf, *len); /* as the interpreter leaves it out */
+  memmove(buf, buf + bom, *len + 1 - bom);
+  *len -= bom;
   return buf;
 }
 

@@ -723,36 +723,6 @@ static KaderResult walk(Paper *p) {
 
 /* ---- files ---- */
 
-static char *read_all(const char *path, size_t *len, const char **why) {
-  struct stat st;
-  if (stat(path, &st) != 0) {
-    *why = strerror(errno);
-    return NULL;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    *why = "it is a directory";
-    return NULL;
-  }
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    *why = strerror(errno);
-    return NULL;
-  }
-  Buf b = {0};
-  char chunk[8192];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_add(&b, chunk, n);
-  bool failed = ferror(f);
-  fclose(f);
-  if (failed || b.failed) {
-    *why = failed ? "read error" : "out of memory";
-    free(b.s);
-    return NULL;
-  }
-  *len = b.len;
-  return b.s ? b.s : calloc(1, 1);
-}
-
 /* mkdir -p */
 static void make_dirs(const char *path) {
   char buf[PATH_MAX];
@@ -824,7 +794,7 @@ KaderResult kader_run_markdown(KaderState *K, const char *path, const char *out_
   K->steps_left = K->config.step_limit;
   size_t len = 0;
   const char *why = "";
-  char *src = read_all(path, &len, &why);
+  char *src = kd_read_file(path, &len, &why);
   if (!src) return plain_error(K, KADER_SYNTAX_ERROR, path, "cannot read %s: %s", path, why);
   sandbox_at(K, path);
   Paper p = {K, path, src, len, {0}, {0}, 0, 1};

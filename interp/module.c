@@ -26,11 +26,18 @@ static ObjString *dir_of(KaderState *K, const char *path) {
   return str_new(K, path, (size_t)(slash - path));
 }
 
+/* Editors on Windows start a UTF-8 file with a byte order mark; it is not
+** part of the model, and leaving it out keeps columns and carets right. */
+size_t kd_bom_length(const char *src, size_t len) {
+  return len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 ObjModule *kd_load_module(KaderState *K, const char *path, const char *src,
                           size_t len, bool embedded) {
   ObjString *p = str_cstr(K, path);
   kd_push_root(K, OBJ_VAL(p));
-  ObjString *s = str_new(K, src, len);
+  size_t bom = kd_bom_length(src, len);
+  ObjString *s = str_new(K, src + bom, len - bom);
   kd_push_root(K, OBJ_VAL(s));
   ObjModule *m = module_new(K, p, s);
   kd_push_root(K, OBJ_VAL(m));
@@ -80,7 +87,7 @@ void kd_run_module(KaderState *K, ObjModule *m, bool print) {
   kd_call(K, OBJ_VAL(cl), 0, NULL);
 }
 
-static char *read_file(const char *path, size_t *len, const char **why) {
+char *kd_read_file(const char *path, size_t *len, const char **why) {
   struct stat st;
   if (stat(path, &st) != 0) {
     *why = strerror(errno);
@@ -123,6 +130,7 @@ static char *read_file(const char *path, size_t *len, const char **why) {
     *why = "read error";
     return NULL;
   }
+  buf[n] = '\0'; /* n < cap */
   *len = n;
   return buf;
 }
@@ -218,7 +226,7 @@ void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
   kd_push_root(K, OBJ_VAL(key));
   size_t len = 0;
   const char *why = NULL;
-  char *src = read_file(shown.s, &len, &why);
+  char *src = kd_read_file(shown.s, &len, &why);
   if (!src) {
     char msg[600];
     snprintf(msg, sizeof msg, "cannot import \"%s\": %s", path->chars, why);
@@ -231,7 +239,8 @@ void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
     ObjString *p = str_new(K, shown.s, shown.len);
     kd_buf_free(K, &shown);
     kd_push_root(K, OBJ_VAL(p));
-    ObjString *s = str_new(K, src, len);
+    size_t bom = kd_bom_length(src, len);
+    ObjString *s = str_new(K, src + bom, len - bom);
     free(src);
     kd_push_root(K, OBJ_VAL(s));
     m = module_new(K, p, s);
@@ -303,7 +312,7 @@ KaderResult kd_run_path(KaderState *K, const char *path) {
   set_sandbox(K, path);
   size_t len = 0;
   const char *why = NULL;
-  char *src = read_file(path, &len, &why);
+  char *src = kd_read_file(path, &len, &why);
   if (!src) {
     char msg[600];
     snprintf(msg, sizeof msg, "kader: cannot read %s: %s\n", path, why);

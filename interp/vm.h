@@ -101,6 +101,11 @@ void kd_free_strlib(KaderState *K);
 void kd_open_datalib(KaderState *K);
 
 /* ---- module.c ---- */
+/* A file's bytes, malloc'd, with a NUL after them (*len bytes before it);
+** NULL with *why (a directory, a read error, over 1 GiB). */
+char *kd_read_file(const char *path, size_t *len, const char **why);
+/* 3 when src starts with a UTF-8 byte order mark (left out of sources), else 0 */
+size_t kd_bom_length(const char *src, size_t len);
 void kd_import(KaderState *K, ObjModule *from, ObjString *path);
 ObjModule *kd_load_module(KaderState *K, const char *path, const char *src,
                           size_t len, bool embedded);

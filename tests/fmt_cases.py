@@ -129,4 +129,10 @@ CASES += [
      "stdout_has": ["each formatted twice the same; 0 failed"]},
     {"command": ["sh", "tests/fmt/check_examples.sh", "KADER", "same"],
      "stdout_has": ["each printing the same when formatted; 0 failed"]},
+    # a UTF-8 byte order mark is kept, and the layout after it is canonical
+    # (regression: "unexpected character" at 1:1)
+    {"args": ["fmt", "-"], "stdin": "\ufefflet a=1\nprint( a )\n",
+     "stdout": "\ufefflet a = 1\nprint(a)\n"},
+    {"args": ["fmt", "--check", "tests/language/errors/byte_order_mark.kader"],
+     "stdout": ""},
 ]

@@ -112,4 +112,8 @@ CASES = [
     {"args": ["check", "examples/legal", "examples/csv.kader",
               "examples/open-antwoorden.kader"], "stdout_lacks": ["never", "not defined",
                                                                  "no field", "measure"]},
+    # a file and an import that start with a UTF-8 byte order mark
+    {"args": ["check", "tests/language/errors/byte_order_mark.kader",
+              "tests/language/imports/byte_order_mark.kader"],
+     "stdout": "0 passed, 0 failed\n"},
 ]
