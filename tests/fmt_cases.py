@@ -135,4 +135,7 @@ CASES += [
      "stdout": "\ufefflet a = 1\nprint(a)\n"},
     {"args": ["fmt", "--check", "tests/language/errors/byte_order_mark.kader"],
      "stdout": ""},
+    # Windows line endings become line feeds (docs/fmt.md)
+    {"args": ["fmt", "-"], "stdin": "let a=1\r\nprint( a )\r\n",
+     "stdout": "let a = 1\nprint(a)\n"},
 ]
