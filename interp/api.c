@@ -70,12 +70,7 @@ typedef struct { void (*fn)(KaderState *, void *); void *ud; } Job;
 ** uses the API must still stop the program around it. */
 static KaderResult protect(KaderState *K, void (*fn)(KaderState *, void *), void *ud) {
   KaderResult r = kd_protect(K, fn, ud);
-  if (r != KADER_OK) {
-    const char *e = K->last_error;
-    if (e && K->config.write_error)
-      K->config.write_error(K->config.error_userdata, e, strlen(e));
-    else if (e) fputs(e, stderr);
-  }
+  if (r != KADER_OK) kd_write_error(K, K->last_error);
   return r;
 }
 

@@ -361,15 +361,8 @@ void kd_warn(KaderState *K, ObjRecord *where, const char *message) {
   ObjModule *m = where ? where->module : NULL;
   Span span = where ? where->span : (Span){0, 0};
   char *text = kd_render_diag(K, m, span, "warning", message);
-  if (text) {
-    if (K->config.write_error)
-      K->config.write_error(K->config.error_userdata, text, strlen(text));
-    else {
-      fflush(stdout);
-      fputs(text, stderr);
-    }
-    free(text);
-  }
+  kd_write_error(K, text);
+  free(text);
   /* kept for reports: where and what */
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));

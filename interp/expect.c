@@ -101,15 +101,8 @@ void kd_expect(KaderState *K, int cmp, Value got, Value expected, Value toleranc
                      (int)col, message ? message : "");
   } else {
     char *text = kd_render_diag(K, m, span, "expectation failed", message);
-    if (text) {
-      if (K->config.write_error)
-        K->config.write_error(K->config.error_userdata, text, strlen(text));
-      else {
-        fflush(stdout);
-        fputs(text, stderr);
-      }
-      free(text);
-    }
+    kd_write_error(K, text);
+    free(text);
   }
   free(message);
 }

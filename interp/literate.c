@@ -22,11 +22,9 @@
 */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "parser.h"
 #include "vm.h"
@@ -202,17 +200,6 @@ static size_t line_no(Paper *p, size_t off) {
 
 /* ---- diagnostics ---- */
 
-static void report_error(KaderState *K) {
-  const char *s = K->last_error;
-  if (!s) return;
-  if (K->config.write_error) {
-    K->config.write_error(K->config.error_userdata, s, strlen(s));
-  } else {
-    fflush(stdout);
-    fputs(s, stderr);
-  }
-}
-
 /* An error that belongs to no line ("cannot read paper.md: ..."). */
 static KaderResult plain_error(KaderState *K, KaderResult r, const char *file,
                                const char *fmt, const char *a, const char *b) {
@@ -225,7 +212,7 @@ static KaderResult plain_error(KaderState *K, KaderResult r, const char *file,
   snprintf(text, sizeof text, "kader: %s\n", msg);
   free(K->last_error);
   K->last_error = strdup(text);
-  report_error(K);
+  kd_write_error(K, K->last_error);
   return r;
 }
 
@@ -259,7 +246,7 @@ static KaderResult paper_error(Paper *p, size_t off, size_t n, const char *msg) 
   PaperErrorJob job = {p->path, src.s ? src.s : "", src.len, span, msg};
   KaderResult r = kd_protect(p->K, paper_error_job, &job);
   free(src.s);
-  report_error(p->K);
+  kd_write_error(p->K, p->K->last_error);
   return r;
 }
 
@@ -375,7 +362,7 @@ static KaderResult run_block(Paper *p, size_t from, size_t to, size_t next) {
   KaderResult r = kd_run_source(p->K, p->path, src.s ? src.s : "", src.len, false, false);
   free(src.s);
   if (r != KADER_OK) {
-    report_error(p->K);
+    kd_write_error(p->K, p->K->last_error);
     return r;
   }
   if (p->capture.failed) return out_of_memory(p->K);
@@ -467,7 +454,7 @@ static KaderResult run_inline(Paper *p, size_t span, size_t span_end, size_t fro
   KaderResult r = kd_protect(p->K, inline_job, &job);
   if (r != KADER_OK) {
     show_paper_line(p, src.s, src.len);
-    report_error(p->K);
+    kd_write_error(p->K, p->K->last_error);
   }
   free(src.s);
   if (r == KADER_OK && value.failed) r = out_of_memory(p->K);
@@ -723,19 +710,6 @@ static KaderResult walk(Paper *p) {
 
 /* ---- files ---- */
 
-/* mkdir -p */
-static void make_dirs(const char *path) {
-  char buf[PATH_MAX];
-  if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return;
-  for (char *s = buf + 1; *s; s++) {
-    if (*s != '/') continue;
-    *s = '\0';
-    mkdir(buf, 0777);
-    *s = '/';
-  }
-  mkdir(buf, 0777);
-}
-
 /* paper.md -> paper.out.md, beside it or in the output directory. */
 static char *out_name(const KaderState *K, const char *path) {
   const char *slash = strrchr(path, '/');
@@ -762,7 +736,7 @@ static KaderResult write_out(KaderState *K, const char *path, const char *out_pa
                              const Buf *out) {
   char *name = out_path ? strdup(out_path) : out_name(K, path);
   if (!name) return out_of_memory(K);
-  if (!out_path && K->config.output_dir) make_dirs(K->config.output_dir);
+  if (!out_path && K->config.output_dir) kd_make_dirs(K->config.output_dir);
   FILE *f = fopen(name, "wb");
   bool ok = f && fwrite(out->s ? out->s : "", 1, out->len, f) == out->len;
   int e = errno;

@@ -63,7 +63,7 @@ void kd_write(KaderState *K, const char *s, size_t len) {
   else fwrite(s, 1, len, stdout);
 }
 
-static void write_error(KaderState *K, const char *s) {
+void kd_write_error(KaderState *K, const char *s) {
   if (!s) return;
   if (K->config.write_error) K->config.write_error(K->config.error_userdata, s, strlen(s));
   else {
@@ -131,7 +131,7 @@ KaderState *kader_new(const KaderConfig *config) {
   K->sp = K->stack;
   K->stack_cap = KD_STACK_SIZE;
   if (kd_protect(K, init_job, NULL) != KADER_OK) {
-    write_error(K, K->last_error);
+    kd_write_error(K, K->last_error);
     kader_free(K);
     return NULL;
   }
@@ -139,7 +139,7 @@ KaderState *kader_new(const KaderConfig *config) {
   KaderResult r = kd_load_stdlib(K);
   K->loading_std = false;
   if (r != KADER_OK) {
-    write_error(K, K->last_error);
+    kd_write_error(K, K->last_error);
     kader_free(K);
     return NULL;
   }
@@ -164,7 +164,7 @@ void kader_free(KaderState *K) {
 }
 
 static KaderResult finish(KaderState *K, KaderResult r) {
-  if (r != KADER_OK) write_error(K, K->last_error);
+  if (r != KADER_OK) kd_write_error(K, K->last_error);
   else {
     free(K->last_error);
     K->last_error = NULL;

@@ -170,5 +170,8 @@ void kd_line_col(const char *src, size_t len, uint32_t off, uint32_t *line,
 
 /* ---- output ---- */
 void kd_write(KaderState *K, const char *s, size_t len);
+/* A diagnostic to the error sink (stderr after flushing stdout, so the two
+** appear in order); nothing when s is NULL. */
+void kd_write_error(KaderState *K, const char *s);
 
 #endif

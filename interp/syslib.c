@@ -135,8 +135,7 @@ static Value s_run(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(r);
 }
 
-/* mkdir -p: each missing directory of path, as far as possible. */
-static void make_dirs(const char *path) {
+void kd_make_dirs(const char *path) {
   char buf[PATH_MAX];
   if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) return;
   for (char *p = buf + 1; *p; p++) {
@@ -160,7 +159,7 @@ static Value s_write_file(KaderState *K, int argc, Value *args) {
   if (name[0] == '/') snprintf(path, sizeof path, "%s", name);
   else snprintf(path, sizeof path, "%s/%s", outdir, name);
   if (!realpath(outdir, dir)) {
-    make_dirs(outdir);   /* `--output rapport/2026` need not exist yet */
+    kd_make_dirs(outdir);   /* `--output rapport/2026` need not exist yet */
     if (!realpath(outdir, dir))
       kd_error(K, "write_file: cannot make the output directory %s: %s", outdir, strerror(errno));
   }

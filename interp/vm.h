@@ -96,6 +96,9 @@ Value kd_pointer(KaderState *K, void *p, const char *tag);
 void kd_require(KaderState *K, unsigned permission, const char *action);
 /* In a sandbox: raises unless path is inside the model's directory. */
 void kd_check_read(KaderState *K, const char *path);
+/* mkdir -p: each missing directory of path, as far as possible (an output
+** directory such as `--output rapport/2026` need not exist yet). */
+void kd_make_dirs(const char *path);
 bool kd_may_read(KaderState *K, const char *path);
 void kd_free_strlib(KaderState *K);
 void kd_open_datalib(KaderState *K);
