@@ -33,6 +33,9 @@ void kd_cli_json_string(FILE *out, const char *s);
 typedef struct { char *s; size_t len, cap; } KdCliText;
 void kd_cli_text_write(void *text, const char *s, size_t len);
 void kd_cli_text_free(KdCliText *t);
+/* A model's output and diagnostics into out and err instead of the
+** terminal, without colour: test and check report in their own words. */
+void kd_cli_capture(KaderConfig *c, KdCliText *out, KdCliText *err);
 
 int kd_cli_test(KaderConfig *config, int argc, char **argv);
 int kd_cli_check(KaderConfig *config, int argc, char **argv);

@@ -129,11 +129,7 @@ static void on_finding(void *sink, const char *file, int line, int column, const
 static void check_one(KaderConfig *base, const char *path, int module, Tally *t) {
   KaderConfig c = *base;
   KdCliText out = {0}, err = {0};
-  c.write = kd_cli_text_write;
-  c.write_userdata = &out;
-  c.write_error = kd_cli_text_write;
-  c.error_userdata = &err;
-  c.color = c.color_output = 0;
+  kd_cli_capture(&c, &out, &err);
   KaderState *K = kader_new(&c);
   if (!K) {
     emit(t, path, "error", 0, "could not start the interpreter");

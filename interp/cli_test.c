@@ -62,13 +62,9 @@ static void add_error(Results *r, KaderState *K, const char *path) {
 static void run_one(KaderConfig *base, const char *path, Results *r) {
   KaderConfig c = *base;
   KdCliText out = {0}, err = {0};
-  c.write = kd_cli_text_write;
-  c.write_userdata = &out;
-  c.write_error = kd_cli_text_write;
-  c.error_userdata = &err;
+  kd_cli_capture(&c, &out, &err);
   c.expect = on_expect;
   c.expect_userdata = r;
-  c.color = c.color_output = 0;
   KaderState *K = kader_new(&c);
   if (!K) {
     add_failure(r, path, 0, 0, "could not start the interpreter");

@@ -142,3 +142,11 @@ void kd_cli_text_free(KdCliText *t) {
   t->s = NULL;
   t->len = t->cap = 0;
 }
+
+void kd_cli_capture(KaderConfig *c, KdCliText *out, KdCliText *err) {
+  c->write = kd_cli_text_write;
+  c->write_userdata = out;
+  c->write_error = kd_cli_text_write;
+  c->error_userdata = err;
+  c->color = c->color_output = 0;
+}
