@@ -352,10 +352,8 @@ static bool calls_declarations_of(const char *text, const char *kind) {
 
 /* A kind that exists (an unknown one is reported as such, not as unused). */
 static bool is_kind_name(Lint *L, const char *name) {
-  for (size_t i = 0; i < L->locals.count; i++)
-    if (AT(L->locals, Binding, i).what == BIND_KIND && strcmp(AT(L->locals, Binding, i).name, name) == 0)
-      return true;
-  Binding *b = find_in(&L->top, name);
+  Binding *b = find_local(L, name);
+  if (!b) b = find_in(&L->top, name);
   if (!b) b = find_in(&L->imported, name);
   if (b) return b->what == BIND_KIND;
   Value v;
