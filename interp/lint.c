@@ -26,10 +26,10 @@
 
 #include "parser.h"
 #include "stdlib_files.h"
+#include "suggest.h"
 #include "vm.h"
 
 #define MAX_IMPORT_DEPTH 100
-#define MAX_SUGGEST_LEN 64
 
 /* ---- growing arrays (malloc'd, owned by the Lint) -------------------- */
 
@@ -165,58 +165,6 @@ static int by_place(const void *a, const void *b) {
   const Finding *x = a, *y = b;
   if (x->off != y->off) return x->off < y->off ? -1 : 1;
   return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* ---- did you mean ------------------------------------------------------ */
-
-/* Edit distance in bytes, a swap of two neighbours counting as one edit
-** ("taks" for "task"), for names up to MAX_SUGGEST_LEN. */
-static size_t edit_distance(const char *a, const char *b) {
-  size_t n = strlen(a), m = strlen(b);
-  size_t rows[3][MAX_SUGGEST_LEN + 1];
-  if (n > MAX_SUGGEST_LEN || m > MAX_SUGGEST_LEN) return (size_t)-1;
-  for (size_t j = 0; j <= m; j++) rows[0][j] = j;
-  for (size_t i = 1; i <= n; i++) {
-    size_t *row = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
-    row[0] = i;
-    for (size_t j = 1; j <= m; j++) {
-      size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
-      if (up[j] + 1 < best) best = up[j] + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-          up2[j - 2] + 1 < best)
-        best = up2[j - 2] + 1;
-      row[j] = best;
-    }
-  }
-  return rows[n % 3][m];
-}
-
-typedef struct Suggest { const char *query, *best; size_t dist; } Suggest;
-
-static Suggest suggest_for(const char *query) {
-  size_t n = strlen(query);
-  size_t limit = n / 3 < 1 ? 1 : n / 3 > 2 ? 2 : n / 3;
-  return (Suggest){query, NULL, limit + 1};
-}
-
-static void consider(Suggest *s, const char *name) {
-  if (!name || !*name || strcmp(name, s->query) == 0) return;
-  if (name[0] == '_' && s->query[0] != '_') return; /* private helpers */
-  size_t d = edit_distance(s->query, name);
-  /* one letter for another is no likely typo in a one-letter name */
-  if (d >= strlen(s->query) || d >= strlen(name)) return;
-  if (d < s->dist) {
-    s->dist = d;
-    s->best = name;
-  }
-}
-
-/* " (did you mean 'x'?)" or "" */
-static const char *suggestion(const Suggest *s, char *buf, size_t cap) {
-  if (!s->best) return "";
-  snprintf(buf, cap, " (did you mean '%s'?)", s->best);
-  return buf;
 }
 
 /* ---- the standard library's globals and units ------------------------ */
@@ -415,35 +363,35 @@ static Found resolve_outside(Lint *L, const char *name) {
   return (Found){FOUND_NONE, BIND_LET, NULL, UNKNOWN, NIL_VAL};
 }
 
-static void suggest_names(Lint *L, Suggest *s, bool kinds_only) {
+static void suggest_names(Lint *L, KdSuggest *s, bool kinds_only) {
   for (size_t i = 0; i < L->locals.count; i++)
     if (!kinds_only || AT(L->locals, Binding, i).what == BIND_KIND)
-      consider(s, AT(L->locals, Binding, i).name);
+      kd_suggest_consider(s, AT(L->locals, Binding, i).name);
   Vec *files[] = {&L->top.list, &L->imported.list};
   for (size_t f = 0; f < 2; f++)
     for (size_t i = 0; i < files[f]->count; i++)
       if (!kinds_only || AT(*files[f], Binding, i).what == BIND_KIND)
-        consider(s, AT(*files[f], Binding, i).name);
+        kd_suggest_consider(s, AT(*files[f], Binding, i).name);
   KaderState *K = L->K;
   for (uint32_t i = 0; i < K->global_count; i++) {
     Value v = K->globals[i];
     if (v.type == V_UNDEF || (kinds_only && !IS_KIND(v))) continue;
-    consider(s, K->global_names[i]->chars);
+    kd_suggest_consider(s, K->global_names[i]->chars);
   }
 }
 
 static void report_undefined(Lint *L, const char *name, Span at, bool as_kind) {
   if (!L->imports_ok) return; /* an import we could not read may define it */
   char buf[120];
-  Suggest s = suggest_for(name);
+  KdSuggest s = kd_suggest_begin(name);
   suggest_names(L, &s, as_kind);
   if (as_kind)
-    finding(L, at, "undefined", "there is no kind '%s'%s", name, suggestion(&s, buf, sizeof buf));
+    finding(L, at, "undefined", "there is no kind '%s'%s", name, kd_suggest_text(&s, buf, sizeof buf));
   else if (std_unit(L, name) >= 0 || file_unit(L, name))
     finding(L, at, "undefined", "'%s' is not defined (it is a unit: write a number before "
             "it, as in 1 %s)", name, name);
   else
-    finding(L, at, "undefined", "'%s' is not defined%s", name, suggestion(&s, buf, sizeof buf));
+    finding(L, at, "undefined", "'%s' is not defined%s", name, kd_suggest_text(&s, buf, sizeof buf));
 }
 
 /* A use of a name, resolved as the compiler does: a local or captured
@@ -875,11 +823,11 @@ static void field_value(Lint *L, KindRef k, uint32_t i, Node *item, Dim d) {
 
 static void unknown_field(Lint *L, KindRef k, Node *item) {
   char buf[120];
-  Suggest s = suggest_for(item->name);
-  for (uint32_t i = 0; i < kind_field_count(k); i++) consider(&s, kind_field_name(k, i));
+  KdSuggest s = kd_suggest_begin(item->name);
+  for (uint32_t i = 0; i < kind_field_count(k); i++) kd_suggest_consider(&s, kind_field_name(k, i));
   const char *name = kind_name(k);
   finding(L, item->name_span, "field", "%s %s has no field '%s'%s", kd_article(name), name,
-          item->name, suggestion(&s, buf, sizeof buf));
+          item->name, kd_suggest_text(&s, buf, sizeof buf));
 }
 
 static bool given_before(Node *decl, uint32_t upto, const char *name) {

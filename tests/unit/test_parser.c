@@ -193,6 +193,14 @@ static void dump(Buf *b, const Node *n) {
     put(b, ")");
     break;
   case N_DECL_FIELD: put(b, "(%s: ", n->name); dump(b, n->a); put(b, ")"); break;
+  case N_REGEX: put(b, "(regex /%s/%s)", n->str, n->name); break;
+  case N_EXPECT:
+    put(b, "(expect ");
+    dump(b, n->a);
+    if (n->b) { put(b, " within "); dump(b, n->b); }
+    put(b, ")");
+    break;
+  case N_REQUIRES: put(b, "(requires %s %s)", binops[n->op], n->str); break;
   case N_PROGRAM:
     for (i = 0; i < n->items.count; i++) {
       if (i) put(b, " ");
