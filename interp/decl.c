@@ -214,7 +214,7 @@ ObjRecord *kd_decl_begin(KaderState *K, Value kind, ObjString *id, Value label) 
 
 static int field_index(ObjRecord *d, ObjString *name) {
   for (uint32_t i = 0; i < d->kind->field_count; i++)
-    if (d->kind->fields[i].name == name) return (int)i;
+    if (str_equal(d->kind->fields[i].name, name)) return (int)i;
   return -1;
 }
 

@@ -120,10 +120,20 @@ ObjRecord *record_new(KaderState *K) {
 int record_find(ObjRecord *r, ObjString *key) {
   for (uint32_t i = 0; i < r->count; i++)
     if (r->keys[i] == key) return (int)i;
+  /* a text a program built (longer than KD_SHORT_STRING) is not interned:
+  ** its twin among the keys has the same content, not the same address */
+  if (!key->interned)
+    for (uint32_t i = 0; i < r->count; i++)
+      if (str_equal(r->keys[i], key)) return (int)i;
   return -1;
 }
 
 void record_set(KaderState *K, ObjRecord *r, ObjString *key, Value v) {
+  if (!key->interned) { /* keys are always interned (see record_find) */
+    kd_push_root(K, v);
+    key = str_key(K, key);
+    kd_pop_root(K);
+  }
   int i = record_find(r, key);
   if (i >= 0) {
     r->values[i] = v;
@@ -255,9 +265,19 @@ bool values_equal(Value a, Value b) {
   }
 }
 
+/* Texts of equal content are one constant only when both are interned or
+** both are not: a key or field name (interned, compared by address) must not
+** become a long literal's uninterned twin. */
+static bool same_constant(Value a, Value b) {
+  if (IS_STRING(a) && IS_STRING(b) &&
+      AS_STRING(a)->interned != AS_STRING(b)->interned)
+    return false;
+  return values_equal(a, b);
+}
+
 int chunk_add_const(KaderState *K, Chunk *c, Value v) {
   for (uint32_t i = 0; i < c->const_count; i++)
-    if (values_equal(c->consts[i], v)) return (int)i;
+    if (same_constant(c->consts[i], v)) return (int)i;
   if (c->const_count == c->const_cap) {
     uint32_t cap = KD_GROW(c->const_cap);
     kd_push_root(K, v);

@@ -209,8 +209,10 @@ ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b);
 ObjList *list_new(KaderState *K, uint32_t cap);
 void list_push(KaderState *K, ObjList *l, Value v);
 ObjRecord *record_new(KaderState *K);
-/* Index of key, or -1. Keys are interned, so this compares pointers. */
+/* Index of key, or -1. Stored keys are interned, so an interned key is found
+** by address; an uninterned one (a long text a program built) by content. */
 int record_find(ObjRecord *r, ObjString *key);
+/* Interns key when it is not interned yet. */
 void record_set(KaderState *K, ObjRecord *r, ObjString *key, Value v);
 ObjRange *range_new(KaderState *K, double lo, double hi, UnitId unit);
 ObjFunction *function_new(KaderState *K, ObjModule *m);

@@ -93,7 +93,7 @@ static void show_record(KaderState *K, KdBuf *b, ObjRecord *r, int depth) {
     add_str(K, b, " ");
     add_str(K, b, r->id->chars);
     if (depth > 0) return; /* nested declarations by name only */
-    if (r->label != r->id) {
+    if (!str_equal(r->label, r->id)) {
       add_str(K, b, " ");
       quoted_string(K, b, r->label);
     }
@@ -257,7 +257,7 @@ static void pretty(KaderState *K, KdBuf *b, Value v, int level) {
       add_str(K, b, r->kind->name->chars);
       add_str(K, b, " ");
       add_str(K, b, r->id->chars);
-      if (r->label != r->id) {
+      if (!str_equal(r->label, r->id)) {
         add_str(K, b, " ");
         quoted_string(K, b, r->label);
       }
