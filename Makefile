@@ -25,9 +25,12 @@ PREFIX ?= /usr/local
 # the one version number, from the public header
 VERSION = $(shell sed -n 's/^\#define KADER_VERSION "\(.*\)"/\1/p' interp/kader.h)
 
-DEP_COMMANDS := pkg-config python3
+DEP_COMMANDS := pkg-config python3 localedef
 DEP_MODULES := libpcre2-8 readline libffi cmocka
-APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev
+# locales: the sources of nl_NL, from which the tests generate a Dutch C
+# locale (tests/unit/test_locale.c)
+DEP_FILES := /usr/share/i18n/locales/nl_NL
+APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev locales
 
 .DEFAULT_GOAL := all
 
@@ -58,7 +61,8 @@ find_missing = for c in $(DEP_COMMANDS); do \
 	for m in $(DEP_MODULES); do \
 	  if ! command -v pkg-config >/dev/null 2>&1 || \
 	     ! pkg-config --exists $$m; then printf ' %s' $$m; fi; \
-	done
+	done; \
+	for f in $(DEP_FILES); do [ -e $$f ] || printf ' %s' $$f; done
 
 deps:
 	@missing=$$($(find_missing)); \
@@ -132,6 +136,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 # tests/embed_cases.py
 HOST_OBJ := $(B)/obj/examples/host.o
 HOST_BIN := $(B)/examples/host
+# A Dutch C locale for tests/unit/test_locale.c, generated here (LOCPATH)
+# so that the tests change nothing on the system.
+TEST_LOCALE := build/locale/nl_NL.UTF-8
 # A small C library for the FFI tests (tests/ffi/*.kader open it by this
 # path). Built without sanitizers in every variant: it is only loaded.
 TESTLIB := build/libkadertest.so
@@ -146,13 +153,13 @@ inner-all: $(KADER_BIN) $(LIB)
 inner-run: $(KADER_BIN) $(LIB)
 	./$(KADER_BIN) examples/provincie.kader
 
-inner-test: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB)
+inner-test: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB) $(TEST_LOCALE)
 	@$(foreach f,$(filter-out $(UNIT_BINS),$(wildcard $(B)/tests/test_*)),rm -f $(f);)
 	$(GC_ENV)$(PYTHON) tests/run.py
 
 # LeakSanitizer cannot work when the process is already being traced (some
 # sandboxes run everything under ptrace). A tiny probe finds out once per run.
-inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB)
+inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB) $(TEST_LOCALE)
 	@$(foreach f,$(filter-out $(UNIT_BINS),$(wildcard $(B)/tests/test_*)),rm -f $(f);)
 	@printf 'int main(void) { return 0; }\n' > $(B)/lsan_probe.c
 	@$(CC) $(SANFLAGS) -o $(B)/lsan_probe $(B)/lsan_probe.c
@@ -212,6 +219,10 @@ $(UNIT_BINS): $(B)/tests/%: $(B)/obj/unit/%.o $(LIB)
 $(TESTLIB): tests/ffi/testlib.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ $<
+
+$(TEST_LOCALE):
+	@mkdir -p $(@D)
+	localedef -i nl_NL -f UTF-8 $@
 
 $(HOST_BIN): $(HOST_OBJ) $(LIB)
 	@mkdir -p $(@D)

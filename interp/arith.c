@@ -309,10 +309,11 @@ Value kd_make_range(KaderState *K, Value lo, Value hi) {
     if (x.unit == UNIT_NONE) {
       x.unit = y.unit; /* `3 to 5 h/week`: the unit is written once */
     } else if (y.unit == UNIT_NONE) {
-      char u[96];
+      char u[96], end[64];
       unit_text(K, x.unit, u, sizeof u);
-      kd_error(K, "the end of the range needs a unit like its start (%g %s)",
-               y.lo, u);
+      fmt_number(end, sizeof end, y.lo, K->locale);
+      kd_error(K, "the end of the range needs a unit like its start (%s %s)",
+               end, u);
     } else {
       y.lo *= factor_or_error(K, y.unit, x.unit, "a range cannot run between");
     }

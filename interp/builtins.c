@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
+#include "numconv.h"
 #include "vm.h"
 
 static ObjList *arg_list(KaderState *K, const char *fn, Value *args, int i) {
@@ -176,7 +178,7 @@ static double round_to(double x, int decimals) {
   if (!isfinite(x)) return x;
   char buf[400];
   fmt_fixed(buf, sizeof buf, x, decimals < 0 ? 0 : decimals, 0, LOCALE_EN);
-  double r = strtod(buf, NULL);
+  double r = kd_strtod(buf, NULL);
   if (decimals < 0) {
     double p = pow(10, -decimals);
     r = round(r / p) * p;
@@ -251,23 +253,58 @@ static Value b_range(KaderState *K, int argc, Value *args) {
   return kd_make_range(K, args[0], args[1]);
 }
 
+/* Which mark is the decimal one in a number written as text: the last of
+** '.' and ',' when both appear ("1.234,5", "1,234.5"); a lone mark that
+** appears twice groups thousands ("1.234.567"); a lone mark followed by
+** exactly three digits after a group-sized whole part ("1.234", "12,500") is
+** ambiguous: 0 then. */
+static char decimal_mark(const char *s, size_t len) {
+  const char *dot = memchr(s, '.', len), *comma = memchr(s, ',', len);
+  if (dot && comma) {
+    const char *last = s + len;
+    while (last > s && last[-1] != '.' && last[-1] != ',') last--;
+    return last[-1];
+  }
+  if (!dot && !comma) return '.';
+  char mark = dot ? '.' : ',';
+  const char *at = dot ? dot : comma;
+  if (memchr(at + 1, mark, len - (size_t)(at + 1 - s))) return mark == '.' ? ',' : '.';
+  size_t whole = 0, after = 0;
+  for (const char *p = at; p > s && p[-1] >= '0' && p[-1] <= '9'; p--) whole++;
+  for (const char *p = at + 1; p < s + len && *p >= '0' && *p <= '9'; p++) after++;
+  bool group_sized = whole >= 1 && whole <= 3 && at[-whole] != '0';
+  bool rest_is_digits = at + 1 + after == s + len;
+  if (group_sized && after == 3 && rest_is_digits) return 0;
+  return mark;
+}
+
 static Value b_number(KaderState *K, int argc, Value *args) {
   (void)argc;
   Value v = args[0];
   if (v.type == V_NUM || v.type == V_QTY) return NUM_VAL(v.as.n);
   if (IS_STRING(v)) {
     ObjString *s = AS_STRING(v);
-    char buf[64];
-    if (s->len == 0 || s->len >= sizeof buf) goto bad;
-    memcpy(buf, s->chars, s->len + 1);
-    for (char *p = buf; *p; p++)
-      if (*p == ',') *p = '.';
-    char *end;
-    double d = strtod(buf, &end);
-    if (*end != '\0') goto bad;
+    const char *p = s->chars, *e = s->chars + s->len;
+    while (p < e && (*p == ' ' || *p == '\t')) p++;
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    char buf[128];
+    double d;
+    if (e == p || (size_t)(e - p) >= sizeof buf || memchr(p, '\0', (size_t)(e - p)))
+      kd_error(K, "number: \"%s\" is not a number", s->chars);
+    memcpy(buf, p, (size_t)(e - p));
+    buf[e - p] = '\0';
+    char mark = decimal_mark(buf, (size_t)(e - p));
+    if (mark == 0) {
+      char m = buf[strcspn(buf, ".,")];
+      kd_error(K, "number: \"%s\" is ambiguous: the '%c' may be a decimal %s or "
+               "separate thousands; say which with csv_number(text, \"%c\") (a "
+               "decimal %s) or csv_number(text, \"%c\") (thousands)",
+               buf, m, m == ',' ? "comma" : "point", m, m == ',' ? "comma" : "point",
+               m == ',' ? '.' : ',');
+    }
+    if (csv_number(buf, mark, &d) != 0)
+      kd_error(K, "number: \"%s\" is not a number", s->chars);
     return NUM_VAL(d);
-  bad:
-    kd_error(K, "number: \"%s\" is not a number", s->chars);
   }
   kd_arg_error(K, "number", 1, "a number, quantity or string", v);
 }

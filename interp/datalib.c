@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "numconv.h"
 #include "vm.h"
 
 /* ---- JSON ---- */
@@ -49,8 +50,8 @@ static void json_number(KaderState *K, KdBuf *b, double x) {
   /* the shortest text that reads back as the same double */
   int n = 0;
   for (int prec = 15; prec <= 17; prec++) {
-    n = snprintf(buf, sizeof buf, "%.*g", prec, x);
-    if (strtod(buf, NULL) == x) break;
+    n = kd_format_double(buf, sizeof buf, "%.*g", prec, x);
+    if (kd_strtod(buf, NULL) == x) break;
   }
   kd_buf_add(K, b, buf, (size_t)n);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "numconv.h"
 #include "textout.h"
 
 #define INFINITY_TEXT "\xE2\x88\x9E" /* ∞ */
@@ -45,7 +46,7 @@ static void decimal_round(double x, int decimals, Decimal *dec) {
   char tmp[40]; /* "d.dddddddddddddde+ddd" */
   long long keep;
   int zero = 1;
-  snprintf(tmp, sizeof tmp, "%.*e", SIG_DIGITS - 1, fabs(x));
+  kd_format_double(tmp, sizeof tmp, "%.*e", SIG_DIGITS - 1, fabs(x));
   dec->d[0] = tmp[0];
   memcpy(dec->d + 1, tmp + 2, SIG_DIGITS - 1);
   dec->exp = (int)strtol(strchr(tmp, 'e') + 1, NULL, 10);
@@ -109,7 +110,7 @@ static void put_number(Out *o, double x, Locale loc) {
     return;
   }
   if (x == 0) x = 0; /* -0 prints as 0 */
-  snprintf(tmp, sizeof tmp, "%.14g", x);
+  kd_format_double(tmp, sizeof tmp, "%.14g", -1, x);
   for (char *p = tmp; *p; p++)
     if (*p == '.') *p = decimal_point(loc);
   put_str(o, tmp);

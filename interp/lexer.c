@@ -3,13 +3,13 @@
 **
 ** The source is not NUL-terminated: every read checks against L->end.
 */
-#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lexer.h"
+#include "numconv.h"
 
 #define MAX_DEPTH 200 /* interpolations inside strings inside interpolations */
 
@@ -340,8 +340,6 @@ static size_t scan_digits(const unsigned char *s, size_t p, size_t end) {
 static Token scan_number(Lexer *L, Token t) {
   const unsigned char *s = (const unsigned char *)L->src;
   size_t p = scan_digits(s, L->pos, L->end), q, i, n = 0;
-  const char *dp = localeconv()->decimal_point; /* strtod follows the locale */
-  size_t dplen = strlen(dp);
   char small[128], *buf = small;
   if (p + 1 < L->end && s[p] == '.' && IS_DIGIT(s[p + 1]))
     p = scan_digits(s, p + 1, L->end);
@@ -350,18 +348,15 @@ static Token scan_number(Lexer *L, Token t) {
     if (q < L->end && (s[q] == '+' || s[q] == '-')) q++;
     if (q < L->end && IS_DIGIT(s[q])) p = scan_digits(s, q, L->end);
   }
-  if (p - L->pos + dplen + 1 > sizeof small) {
-    buf = malloc(p - L->pos + dplen + 1);
+  if (p - L->pos + 1 > sizeof small) {
+    buf = malloc(p - L->pos + 1);
     if (buf == NULL) return error_at(L, L->pos, p - L->pos, 0, "out of memory");
   }
-  for (i = L->pos; i < p; i++) {
-    if (s[i] == '_') continue;
-    if (s[i] == '.') { memcpy(buf + n, dp, dplen); n += dplen; }
-    else buf[n++] = (char)s[i];
-  }
+  for (i = L->pos; i < p; i++)
+    if (s[i] != '_') buf[n++] = (char)s[i];
   buf[n] = '\0';
   t.type = TK_NUMBER;
-  t.number = strtod(buf, NULL); /* overflow gives HUGE_VAL: accepted */
+  t.number = kd_strtod(buf, NULL); /* overflow gives HUGE_VAL: accepted */
   if (buf != small) free(buf);
   t.span.len = (uint32_t)(p - L->pos);
   L->pos = p;

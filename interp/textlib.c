@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numconv.h"
 #include "vm.h"
 
 static ObjString *from_buf(KaderState *K, KdBuf *b) {
@@ -291,11 +292,11 @@ static Value t_decimals(KaderState *K, int argc, Value *args) {
   /* the fewest decimals that write the value as its 15 significant digits
   ** do (0.00001 has 5, although %g writes it as 1e-05) */
   char buf[400];
-  snprintf(buf, sizeof buf, "%.15g", x.as.n);
-  double target = strtod(buf, NULL);
+  kd_format_double(buf, sizeof buf, "%.15g", -1, x.as.n);
+  double target = kd_strtod(buf, NULL);
   for (int d = 0; d <= 20; d++) {
-    snprintf(buf, sizeof buf, "%.*f", d, x.as.n);
-    if (strtod(buf, NULL) == target) return NUM_VAL(d);
+    kd_format_double(buf, sizeof buf, "%.*f", d, x.as.n);
+    if (kd_strtod(buf, NULL) == target) return NUM_VAL(d);
   }
   return NUM_VAL(20);
 }

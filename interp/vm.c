@@ -208,11 +208,14 @@ static long list_index(KaderState *K, ObjList *l, Value i) {
     kd_error(K, "a list index must be a whole number, not %s", what);
   }
   double d = i.as.n;
-  if (d != floor(d)) kd_error(K, "a list index must be a whole number, not %g", d);
   double at = d < 0 ? (double)l->count + d : d - 1;
-  if (d == 0 || at < 0 || at >= (double)l->count)
-    kd_error(K, "index %g is out of range: the list has %u item%s (the first "
-             "is 1, the last -1)", d, l->count, l->count == 1 ? "" : "s");
+  if (d != floor(d) || d == 0 || at < 0 || at >= (double)l->count) {
+    char shown[64];
+    fmt_number(shown, sizeof shown, d, K->locale);
+    if (d != floor(d)) kd_error(K, "a list index must be a whole number, not %s", shown);
+    kd_error(K, "index %s is out of range: the list has %u item%s (the first "
+             "is 1, the last -1)", shown, l->count, l->count == 1 ? "" : "s");
+  }
   return (long)at;
 }
 
