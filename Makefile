@@ -26,8 +26,8 @@ PREFIX ?= /usr/local
 VERSION = $(shell sed -n 's/^\#define KADER_VERSION "\(.*\)"/\1/p' interp/kader.h)
 
 DEP_COMMANDS := pkg-config python3
-DEP_MODULES := libpcre2-8 readline libffi cmocka
-APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev
+DEP_MODULES := libpcre2-8 readline libffi cmocka gsl
+APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev libgsl-dev
 
 .DEFAULT_GOAL := all
 
@@ -99,7 +99,7 @@ OPTFLAGS := -O2 -g
 SANFLAGS :=
 endif
 
-PKG_MODULES := libpcre2-8 readline libffi
+PKG_MODULES := libpcre2-8 readline libffi gsl
 
 # Expanded on first use (by a recipe), then kept: pkg-config runs once.
 # Feature-test macros are left out: Debian's readline.pc pulls in ncurses'
@@ -189,7 +189,7 @@ inner-install: $(KADER_BIN) $(LIB)
 	  'Name: kader' \
 	  'Description: Kader, a language for modelling proposed policy roles (embeddable interpreter)' \
 	  'Version: $(VERSION)' \
-	  'Requires: libpcre2-8 libffi' \
+	  'Requires: libpcre2-8 libffi gsl' \
 	  'Libs: -L$${libdir} -lkader -lm' \
 	  'Cflags: -I$${includedir}' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kader.pc
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/kader.pc

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checklib.h"
+#include "statlib.h"
 #include "vm.h"
 
 static void *units_realloc(void *ud, void *ptr, size_t old_size, size_t new_size) {
@@ -101,6 +102,7 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_syslib(K);
   kd_open_ffi(K);
   kd_open_datalib(K);
+  kd_open_statlib(K);
   kd_open_checklib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
