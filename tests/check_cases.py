@@ -42,4 +42,10 @@ CASES = [
     {"args": ["check", "examples/"], "exit": 1,
      "stdout_has": ["\nexamples/provincie.kader:345:7: claim 'meerderheid'"],
      "stdout_lacks": ["//"]},
+    # a fraction where a share is meant stops the model at the figure
+    # (today: read as a count, and the check stayed green)
+    {"args": ["check", "tests/model/counts_published_fraction.kader"], "exit": 1,
+     "stdout": "tests/model/counts_published_fraction.kader:8:22: the model stopped: r:"
+               " published 0,275 for 'ja' of 'past' is not a whole count of respondents:"
+               " write 27.5% for a share\n0 passed, 1 failed\n"},
 ]
