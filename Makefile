@@ -26,11 +26,11 @@ PREFIX ?= /usr/local
 VERSION = $(shell sed -n 's/^\#define KADER_VERSION "\(.*\)"/\1/p' interp/kader.h)
 
 DEP_COMMANDS := pkg-config python3 localedef
-DEP_MODULES := libpcre2-8 readline libffi cmocka
+DEP_MODULES := libpcre2-8 readline libffi cmocka gsl
 # locales: the sources of nl_NL, from which the tests generate a Dutch C
 # locale (tests/unit/test_locale.c)
 DEP_FILES := /usr/share/i18n/locales/nl_NL
-APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev locales
+APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev libgsl-dev locales
 
 .DEFAULT_GOAL := all
 
@@ -103,7 +103,7 @@ OPTFLAGS := -O2 -g
 SANFLAGS :=
 endif
 
-PKG_MODULES := libpcre2-8 readline libffi
+PKG_MODULES := libpcre2-8 readline libffi gsl
 
 # Expanded on first use (by a recipe), then kept: pkg-config runs once.
 # Feature-test macros are left out: Debian's readline.pc pulls in ncurses'
@@ -196,7 +196,7 @@ inner-install: $(KADER_BIN) $(LIB)
 	  'Name: kader' \
 	  'Description: Kader, a language for modelling proposed policy roles (embeddable interpreter)' \
 	  'Version: $(VERSION)' \
-	  'Requires: libpcre2-8 libffi' \
+	  'Requires: libpcre2-8 libffi gsl' \
 	  'Libs: -L$${libdir} -lkader -lm' \
 	  'Cflags: -I$${includedir}' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kader.pc
 	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/kader.pc

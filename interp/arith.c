@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "vm.h"
 
 typedef struct Ival { double lo, hi; UnitId unit; bool range; } Ival;
@@ -77,6 +78,25 @@ static _Noreturn void plain_mismatch(KaderState *K, const char *verb, Value q,
   Ival qi = {0, 0, UNIT_NONE, false};
   as_ival(q, &qi);
   unit_text(K, qi.unit, u, sizeof u);
+  if (n.type == V_NUM && units_dimensionless(K->units, qi.unit)) {
+    /* next to 27.5%, 0.275 is a share written as a fraction (0.275 × 100%
+    ** = 27.5%), and 27.5 a percentage without its sign; the hint writes
+    ** the number as code does (27.5%, 275 ‰) */
+    double per = factor_or_error(K, qi.unit, UNIT_NONE, "cannot use");
+    double meant = fabs(n.as.n) <= 1 ? n.as.n / per : n.as.n;
+    const char *gap = strcmp(u, "%") == 0 ? "" : " ";
+    char code[64], times[64], shown[128];
+    fmt_number(code, sizeof code, meant, LOCALE_EN);
+    kd_describe(K, QTY_VAL(meant, qi.unit), shown, sizeof shown);
+    if (meant != n.as.n) {
+      kd_describe(K, NUM_VAL(1 / per), times, sizeof times);
+      kd_error(K, "cannot %s %s and the plain number %s: if %s is a share, it "
+               "is %s (%s × %s%s%s): write %s%s%s", verb, qs, ns, ns, shown, ns,
+               times, gap, u, code, gap, u);
+    }
+    kd_error(K, "cannot %s %s and the plain number %s: give the number its "
+             "unit: write %s%s%s", verb, qs, ns, code, gap, u);
+  }
   kd_error(K, "cannot %s %s and the plain number %s: give the number a unit "
            "(for example %s %s)", verb, qs, ns, ns, u);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checklib.h"
+#include "statlib.h"
 #include "vm.h"
 
 static void *units_realloc(void *ud, void *ptr, size_t old_size, size_t new_size) {
@@ -100,6 +102,8 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_syslib(K);
   kd_open_ffi(K);
   kd_open_datalib(K);
+  kd_open_statlib(K);
+  kd_open_checklib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
   K->global_flags[slot] = GLOBAL_DEFINED | GLOBAL_CONST | GLOBAL_STD;

@@ -42,4 +42,18 @@ CASES = [
     {"args": ["check", "examples/"], "exit": 1,
      "stdout_has": ["\nexamples/provincie.kader:345:7: claim 'meerderheid'"],
      "stdout_lacks": ["//"]},
+    # a fraction where a share is meant stops the model at the figure
+    # (today: read as a count, and the check stayed green)
+    {"args": ["check", "tests/model/counts_published_fraction.kader"], "exit": 1,
+     "stdout": "tests/model/counts_published_fraction.kader:8:22: the model stopped: r:"
+               " published 0,275 for 'ja' of 'past' is not a whole count of respondents:"
+               " write 27.5% for a share\n0 passed, 1 failed\n"},
+    # tables that cannot be right: one finding each
+    {"args": ["check", "tests/model/consistency_counts_sum_vs_n.kader"], "exit": 1,
+     "stdout": "tests/model/consistency_counts_sum_vs_n.kader:7:11: G, 'Past?': de aantallen"
+               " tellen op tot 36, maar gepubliceerd n = 40\n0 passed, 1 failed\n"},
+    {"args": ["check", "tests/model/consistency_multi_count_over_n.kader"], "exit": 1,
+     "stdout": "tests/model/consistency_multi_count_over_n.kader:9:11: G, 'Gevolgen?': 'taken'"
+               " is 53 keer gekozen, door meer dan de n = 40 respondenten (132,5%)\n"
+               "0 passed, 1 failed\n"},
 ]
