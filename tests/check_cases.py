@@ -42,4 +42,22 @@ CASES = [
     {"args": ["check", "examples/"], "exit": 1,
      "stdout_has": ["\nexamples/provincie.kader:345:7: claim 'meerderheid'"],
      "stdout_lacks": ["//"]},
+    # errors, warnings and findings the library raises are listed at the
+    # user's line (issue 13, point 13); a CSV error at its cell and the line
+    # that read it
+    {"args": ["check", "tests/errors/library_grade.kader"], "exit": 1,
+     "stdout": "tests/errors/library_grade.kader:5:11: the model stopped: r: answer 2 to"
+               " 'cijfer': grade 11 is outside 1 to 10\n0 passed, 1 failed\n"},
+    {"args": ["check", "tests/errors/library_field.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field.kader:6:7: the model stopped: task t has no"
+               " field 'invited'\n0 passed, 1 failed\n"},
+    {"args": ["check", "tests/errors/library_warn_expect.kader"], "exit": 1,
+     "stdout": "tests/errors/library_warn_expect.kader:5:1: een bevinding zonder declaratie\n"
+               "tests/errors/library_warn_expect.kader:4:6: over de taak\n0 passed, 2 failed\n"},
+    {"args": ["check", "tests/model/csv_bad_grade_11.kader"], "exit": 1,
+     "stdout": "tests/model/data/grade_11.csv:4:1: the model stopped: column 'cijfer': grade"
+               " 11 is outside 1 to 10; read by responses r at"
+               " tests/model/csv_bad_grade_11.kader:7:11\n0 passed, 1 failed\n"},
+    {"args": ["--format", "json", "check", "tests/errors/library_grade.kader"], "exit": 1,
+     "stdout_has": ["\"where\": \"tests/errors/library_grade.kader:5:11\""]},
 ]
