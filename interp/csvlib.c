@@ -66,6 +66,8 @@ struct KdCsvCache {
   ObjString *name, *text;
   ObjModule module;
   size_t start; /* where the table starts in text */
+  uint32_t skipped; /* comment lines before the table */
+  uint32_t shown;   /* warnings about the file shown so far */
   int rc;       /* csv_parse's result */
   CsvTable t;
   CsvError err;
@@ -122,11 +124,10 @@ static struct KdCsvCache *reread(KaderState *K, const char *path, char delimiter
     return NULL;
   }
   free(src);
-  uint32_t skipped;
   c->delimiter = delimiter;
   c->size = st.st_size;
   c->mtime = st.st_mtim;
-  c->start = table_start(c->text->chars, c->text->len, &skipped);
+  c->start = table_start(c->text->chars, c->text->len, &c->skipped);
   c->rc = csv_parse(c->text->chars + c->start, c->text->len - c->start, delimiter,
                     &c->t, &c->err);
   c->module.obj.type = O_MODULE;
@@ -170,19 +171,36 @@ static char *joined(char *a, char *b) {
   return both ? both : a;
 }
 
+/* Warnings shown for one file: a file with a systematic problem (the wrong
+** decimal mark) would otherwise flood the terminal, and finding each line
+** from the start of the file would make thousands of them quadratic. The
+** rest are kept for warnings() all the same. */
+enum { CSV_WARNINGS_SHOWN = 10 };
+
 /* A message at `place` in the table of c (a warning when warn, else a
 ** runtime error that does not return); a place the file no longer has is
 ** reported at the user's line, with the file's name. */
 static Value report_at(KaderState *K, struct KdCsvCache *c, const char *path,
                        CsvPlace place, const char *message, Value by, bool warn) {
   char words[1200];
+  ObjRecord *d = IS_RECORD(by) && AS_RECORD(by)->kind ? AS_RECORD(by) : NULL;
   if (!c || place.line == 0 || c->start + place.offset > c->text->len) {
-    if (warn) return OBJ_VAL(kd_warn(K, IS_RECORD(by) ? AS_RECORD(by) : NULL, message));
+    if (warn) return OBJ_VAL(kd_warn(K, d, message));
     kd_error(K, "%s: %s", path, message);
+  }
+  if (warn && c->shown >= CSV_WARNINGS_SHOWN) {
+    if (c->shown++ == CSV_WARNINGS_SHOWN) {
+      char more[1200];
+      snprintf(more, sizeof more, "%s: more than %d cells have problems; the others are "
+               "not shown, and warnings() lists them all", path, CSV_WARNINGS_SHOWN);
+      kd_warn(K, d, more);
+    }
+    return OBJ_VAL(kd_keep_warning(K, path, place.line + c->skipped, place.column, message));
   }
   Span span = {(uint32_t)(c->start + place.offset), place.bytes};
   char *note = reader_note(K, by, words, sizeof words);
   if (warn) {
+    c->shown++;
     ObjRecord *r = kd_warn_at(K, &c->module, span, message, note);
     free(note);
     return OBJ_VAL(r);

@@ -365,6 +365,21 @@ void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v) {
   d->values[i] = v;
 }
 
+ObjRecord *kd_keep_warning(KaderState *K, const char *file, uint32_t line,
+                           uint32_t column, const char *message) {
+  ObjRecord *r = record_new(K);
+  kd_push_root(K, OBJ_VAL(r));
+  record_set(K, r, str_cstr(K, "message"), OBJ_VAL(str_cstr(K, message)));
+  if (file) {
+    record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, file)));
+    record_set(K, r, str_cstr(K, "line"), NUM_VAL(line));
+    record_set(K, r, str_cstr(K, "column"), NUM_VAL(column));
+  }
+  list_push(K, K->warnings, OBJ_VAL(r));
+  kd_pop_root(K);
+  return r;
+}
+
 ObjRecord *kd_warn_at(KaderState *K, ObjModule *m, Span span, const char *message,
                       const char *note) {
   char *text = kd_render_diag(K, m, span, "warning", message);
@@ -378,20 +393,9 @@ ObjRecord *kd_warn_at(KaderState *K, ObjModule *m, Span span, const char *messag
   }
   kd_write_error(K, text); /* one write: a host's sink gets one diagnostic */
   free(text);
-  /* kept for reports: where and what */
-  ObjRecord *r = record_new(K);
-  kd_push_root(K, OBJ_VAL(r));
-  record_set(K, r, str_cstr(K, "message"), OBJ_VAL(str_cstr(K, message)));
-  if (m) {
-    uint32_t line, col;
-    kd_line_col(m->source->chars, m->source->len, span.off, &line, &col);
-    record_set(K, r, str_cstr(K, "file"), OBJ_VAL(m->path));
-    record_set(K, r, str_cstr(K, "line"), NUM_VAL(line));
-    record_set(K, r, str_cstr(K, "column"), NUM_VAL(col));
-  }
-  list_push(K, K->warnings, OBJ_VAL(r));
-  kd_pop_root(K);
-  return r;
+  uint32_t line = 0, col = 0;
+  if (m) kd_line_col(m->source->chars, m->source->len, span.off, &line, &col);
+  return kd_keep_warning(K, m ? m->path->chars : NULL, line, col, message);
 }
 
 ObjRecord *kd_warn(KaderState *K, ObjRecord *where, const char *message) {

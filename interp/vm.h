@@ -63,6 +63,9 @@ ObjRecord *kd_warn(KaderState *K, ObjRecord *where, const char *message);
 ** rendered lines, or NULL). */
 ObjRecord *kd_warn_at(KaderState *K, ObjModule *m, Span span, const char *message,
                       const char *note);
+/* Keeps a warning for warnings() without showing it (file NULL: no place). */
+ObjRecord *kd_keep_warning(KaderState *K, const char *file, uint32_t line,
+                           uint32_t column, const char *message);
 /* Assignment to a field of a declaration after it was made. */
 void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v);
 bool kd_type_check(KaderState *K, ObjType *t, Value v);

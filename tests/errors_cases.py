@@ -1,6 +1,7 @@
-"""Where nothing is close, an error has no "did you mean" at all (issue 13,
-point 14): the whole message, exactly, as `kader test` lists it (a language
-test can only say what a message contains)."""
+"""Messages that must be exactly so (a language test can only say what a
+message contains): where nothing is close, an error has no "did you mean"
+at all (issue 13, point 14), as `kader test` lists it; and of many bad
+cells of a CSV file only the first ten are shown (point 13)."""
 
 CASES = [
     {"args": ["test", "tests/errors/hint_none.kader"], "exit": 1,
@@ -18,4 +19,6 @@ CASES = [
                " of a question must be one of \"grade\", \"yesno\", \"likert\", \"choice\","
                " \"multi\", \"number\", \"bins\", \"open\", not \"schaal\"\n"
                "0 passed, 1 failed\n"},
+    {"args": ["tests/errors/csv_many_warnings.kader"],
+     "stdout_has": ["13\n"], "stderr_file": "tests/golden/csv_many_warnings.stderr"},
 ]
