@@ -60,4 +60,15 @@ CASES = [
                " tests/model/csv_bad_grade_11.kader:7:11\n0 passed, 1 failed\n"},
     {"args": ["--format", "json", "check", "tests/errors/library_grade.kader"], "exit": 1,
      "stdout_has": ["\"where\": \"tests/errors/library_grade.kader:5:11\""]},
+    # the claims are evaluated after the model ran, with no line of the model
+    # running: an error the library raises for one claim is a failure at that
+    # claim, and the other claims and findings are still checked (they were
+    # dropped, and the error named <stdlib>/claims.kader)
+    {"args": ["check", "tests/errors/claim_error.kader"], "exit": 1,
+     "stdout": "tests/errors/claim_error.kader:4:7: the claim could not be checked:"
+               " division by zero\n"
+               "tests/errors/claim_error.kader:5:7: claim '83%': the data give 81,5%"
+               " (75 of 92).\n"
+               "tests/errors/claim_error.kader:6:7: G: 20 uitgenodigd, maar de populatie"
+               " is 10\n0 passed, 3 failed\n"},
 ]
