@@ -51,6 +51,10 @@ CASES = [
     {"args": ["check", "tests/errors/library_field.kader"], "exit": 1,
      "stdout": "tests/errors/library_field.kader:6:7: the model stopped: task t has no"
                " field 'invited'\n0 passed, 1 failed\n"},
+    {"args": ["check", "tests/errors/library_field_type.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field_type.kader:6:11: the model stopped: r: the"
+               " answers to 'cijfer' must be a list of answers or a record of counts\n"
+               "0 passed, 1 failed\n"},
     {"args": ["check", "tests/errors/library_warn_expect.kader"], "exit": 1,
      "stdout": "tests/errors/library_warn_expect.kader:5:1: een bevinding zonder declaratie\n"
                "tests/errors/library_warn_expect.kader:4:6: over de taak\n0 passed, 2 failed\n"},

@@ -42,6 +42,10 @@ CASES = [
     {"args": ["test", "tests/errors/library_field.kader"], "exit": 1,
      "stdout": "tests/errors/library_field.kader:6:7: the model stopped: task t has no"
                " field 'invited'\n0 passed, 1 failed\n"},
+    {"args": ["test", "tests/errors/library_field_type.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field_type.kader:6:11: the model stopped: r: the"
+               " answers to 'cijfer' must be a list of answers or a record of counts\n"
+               "0 passed, 1 failed\n"},
     {"args": ["test", "tests/errors/library_warn_expect.kader"], "stdout": "3 passed, 0 failed\n"},
     {"args": ["test", "tests/model/csv_bad_grade_11.kader"], "exit": 1,
      "stdout": "tests/model/data/grade_11.csv:4:1: the model stopped: column 'cijfer': grade"
