@@ -10,6 +10,7 @@
 
 #include "csv.h"
 #include "numconv.h"
+#include "suggest.h"
 #include "vm.h"
 
 static ObjList *arg_list(KaderState *K, const char *fn, Value *args, int i) {
@@ -147,6 +148,29 @@ static Value b_error(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjString *s = kd_to_string(K, args[0]);
   kd_error(K, "%s", s->chars);
+}
+
+/* did_you_mean(name, candidates): " (did you mean 'x'?)" for the candidate
+** closest to a misspelt name (a list of strings, or a record's field names),
+** or "": for the messages the library and models write themselves, in the
+** interpreter's own words. */
+static Value b_did_you_mean(KaderState *K, int argc, Value *args) {
+  (void)argc;
+  if (!IS_STRING(args[0])) kd_arg_error(K, "did_you_mean", 1, "a string", args[0]);
+  KdSuggest s = kd_suggest_begin(AS_STRING(args[0])->chars);
+  if (IS_LIST(args[1])) {
+    ObjList *l = AS_LIST(args[1]);
+    for (uint32_t i = 0; i < l->count; i++)
+      if (IS_STRING(l->items[i])) kd_suggest_consider(&s, AS_STRING(l->items[i])->chars);
+  } else if (IS_RECORD(args[1])) {
+    ObjRecord *r = AS_RECORD(args[1]);
+    for (uint32_t i = 0; i < r->count; i++)
+      if (r->values[i].type != V_UNDEF) kd_suggest_consider(&s, r->keys[i]->chars);
+  } else {
+    kd_arg_error(K, "did_you_mean", 2, "a list of names or a record", args[1]);
+  }
+  char buf[120];
+  return OBJ_VAL(str_cstr(K, kd_suggest_text(&s, buf, sizeof buf)));
 }
 
 /* Applies f to the number inside a number or quantity, keeping the unit. */
@@ -323,8 +347,9 @@ static Value b_unit_of(KaderState *K, int argc, Value *args) {
 
 static Value b_set_locale(KaderState *K, int argc, Value *args) {
   (void)argc;
+  static const char *const locales[] = {"nl", "en", NULL};
   if (!IS_STRING(args[0]) || !kader_set_locale(K, AS_STRING(args[0])->chars))
-    kd_arg_error(K, "set_locale", 1, "\"nl\" or \"en\"", args[0]);
+    kd_option_error(K, "set_locale", 1, locales, args[0]);
   return NIL_VAL;
 }
 
@@ -391,6 +416,7 @@ void kd_open_builtins(KaderState *K) {
     {"has", b_has, 2, 2, "has(record, key): whether the record has that field."},
     {"assert", b_assert, 1, 2, "assert(condition [, message]): an error when the condition is false."},
     {"error", b_error, 1, 1, "error(message): stops with a runtime error."},
+    {"did_you_mean", b_did_you_mean, 2, 2, "did_you_mean(name, candidates): \" (did you mean 'x'?)\" for the candidate (a list of names, or a record's fields) closest to a misspelt name, or \"\"."},
     {"abs", b_abs, 1, 1, "abs(x): the absolute value, keeping the unit."},
     {"floor", b_floor, 1, 1, "floor(x): rounds down, keeping the unit."},
     {"ceil", b_ceil, 1, 1, "ceil(x): rounds up, keeping the unit."},

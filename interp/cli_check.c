@@ -64,13 +64,63 @@ static const char *field_text(KaderState *K, int index, const char *name) {
   return s ? s : "";
 }
 
+/* Lists the result record {where, ok, kind, message} on top of the stack. */
+static void emit_result(KaderState *K, Tally *t) {
+  kader_get_field(K, -1, "ok");
+  int ok = kader_to_bool(K, -1);
+  kader_pop(K, 1);
+  emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok,
+       field_text(K, -1, "message"));
+}
+
+/* Calls global fn with item i of the list on top of the stack; KADER_OK
+** with the result pushed, or the error (nothing pushed). */
+static KaderResult call_with_item(KaderState *K, const char *fn, size_t i) {
+  kader_get_global(K, fn);
+  kader_get_item(K, -2, i);
+  return kader_call(K, 1);
+}
+
+/* Evaluates the claims one at a time. They are evaluated after the model
+** ran, with no line of the model running, so an error the library raises
+** for one (a claim it cannot evaluate) would name a line of the library
+** and end the checks of every other claim and finding: it is a failure at
+** that claim instead, and the others are still checked. */
+static void check_claims(KaderState *K, const char *path, Tally *t) {
+  kader_get_global(K, "declarations");
+  kader_get_global(K, "claim");
+  if (kader_call(K, 1) != KADER_OK) {
+    emit_error(t, K, path);
+    return;
+  }
+  size_t n = kader_len(K, -1);
+  for (size_t i = 1; i <= n; i++) {
+    if (call_with_item(K, "claim_result", i) == KADER_OK) {
+      emit_result(K, t);
+      kader_pop(K, 1);
+      continue;
+    }
+    const char *msg = kader_error_message(K);
+    char message[1200];
+    snprintf(message, sizeof message, "the claim could not be checked: %s", msg ? msg : "an error");
+    if (call_with_item(K, "where", i) == KADER_OK) {
+      emit(t, kader_to_string(K, -1, NULL), "error", 0, message);
+      kader_pop(K, 1);
+    } else {
+      emit(t, path, "error", 0, message);
+    }
+  }
+  kader_pop(K, 1);
+}
+
 /* Runs the model, then its claims and consistency checks. */
 static void run_checks(KaderState *K, const char *path, Tally *t) {
   if (kader_run_file(K, path) != KADER_OK) {
     emit_error(t, K, path);
     return;
   }
-  kader_get_global(K, "check_results");
+  check_claims(K, path, t);
+  kader_get_global(K, "finding_results");
   if (kader_call(K, 0) != KADER_OK) {
     emit_error(t, K, path);
     return;
@@ -78,13 +128,10 @@ static void run_checks(KaderState *K, const char *path, Tally *t) {
   size_t n = kader_len(K, -1);
   for (size_t i = 1; i <= n; i++) {
     kader_get_item(K, -1, i);
-    kader_get_field(K, -1, "ok");
-    int ok = kader_to_bool(K, -1);
-    kader_pop(K, 1);
-    emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok,
-         field_text(K, -1, "message"));
+    emit_result(K, t);
     kader_pop(K, 1);
   }
+  kader_pop(K, 1);
 }
 
 /* The files that other files being checked import (their real paths). */

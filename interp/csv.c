@@ -29,7 +29,9 @@ typedef struct Parser {
   char *buf; /* a quoted field with its doubled quotes undone */
   size_t blen, bcap;
   char **cells; /* the row being read; owned until it moves into a row */
-  size_t ncells, ccap;
+  CsvPlace *places; /* where each of those cells is */
+  size_t ncells, ccap, pcap;
+  CsvPlace row_end; /* just after the last field of the row read last */
   CsvTable *t;
   size_t rcap;
 } Parser;
@@ -41,6 +43,7 @@ static int fail(Parser *p, uint32_t line, uint32_t col, const char *fmt, ...) {
   va_list ap;
   p->err->line = line;
   p->err->column = col;
+  p->err->place = col ? (CsvPlace){p->pos, line, col, 1} : (CsvPlace){0, 0, 0, 0};
   va_start(ap, fmt);
   vsnprintf(p->err->message, sizeof p->err->message, fmt, ap);
   va_end(ap);
@@ -159,11 +162,15 @@ static int check_encoding(Parser *p) {
 
 /* ---- fields and rows ---- */
 
-static int add_cell(Parser *p, const char *s, size_t n) {
+static int add_cell(Parser *p, const char *s, size_t n, CsvPlace place) {
   char *cell;
   char **cells = grow(p->cells, &p->ccap, p->ncells + 1, sizeof *cells);
   if (cells == NULL) return out_of_memory(p);
   p->cells = cells;
+  CsvPlace *places = grow(p->places, &p->pcap, p->ncells + 1, sizeof *places);
+  if (places == NULL) return out_of_memory(p);
+  p->places = places;
+  p->places[p->ncells] = place;
   cell = malloc(n + 1);
   if (cell == NULL) return out_of_memory(p);
   if (n > 0) memcpy(cell, s, n);
@@ -181,8 +188,17 @@ static int append(Parser *p, const char *s, size_t n) {
   return 0;
 }
 
+/* Where the field that starts at the cursor is (bytes: filled in later). */
+static CsvPlace here(const Parser *p) { return (CsvPlace){p->pos, p->line, p->col + 1, 0}; }
+
+static uint32_t bytes_since(const Parser *p, size_t start) {
+  size_t n = p->pos - start;
+  return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
 static int read_unquoted(Parser *p) {
   size_t start = p->pos;
+  CsvPlace place = here(p);
   while (!at_field_end(p)) {
     if (peek(p) == '"')
       return fail(p, p->line, p->col + 1,
@@ -190,20 +206,25 @@ static int read_unquoted(Parser *p) {
                   "(quote the whole field)");
     advance(p);
   }
-  return add_cell(p, p->src + start, p->pos - start);
+  place.bytes = bytes_since(p, start);
+  return add_cell(p, p->src + start, p->pos - start, place);
 }
 
 /* A field in quotes: may hold delimiters and line ends; "" is one quote. */
 static int read_quoted(Parser *p) {
   uint32_t line = p->line, col = p->col + 1;
+  size_t start = p->pos;
   p->blen = 0;
   advance(p); /* the opening quote */
   for (;;) {
     size_t run = p->pos;
     while (p->pos < p->len && p->src[p->pos] != '"') advance(p);
     if (append(p, p->src + run, p->pos - run)) return -1;
-    if (p->pos == p->len)
-      return fail(p, line, col, "unterminated quoted field");
+    if (p->pos == p->len) {
+      fail(p, line, col, "unterminated quoted field");
+      p->err->place.offset = start;
+      return -1;
+    }
     advance(p); /* the closing quote, or the first of a doubled one */
     if (peek(p) != '"') break;
     if (append(p, "\"", 1)) return -1;
@@ -211,7 +232,7 @@ static int read_quoted(Parser *p) {
   }
   if (!at_field_end(p))
     return fail(p, p->line, p->col + 1, "unexpected text after a closing quote");
-  return add_cell(p, p->buf, p->blen);
+  return add_cell(p, p->buf, p->blen, (CsvPlace){start, line, col, bytes_since(p, start)});
 }
 
 /* Reads the row at the cursor (not at an empty line or the end) into the
@@ -235,10 +256,20 @@ static int read_row(Parser *p) {
     if (!at_delim(p)) break;
     advance(p);
   }
+  p->row_end = here(p);
   skip_line_end(p);
+  row->places = NULL;
   row->cells = malloc(p->ncells * sizeof *row->cells);
   if (row->cells == NULL) return out_of_memory(p);
   memcpy(row->cells, p->cells, p->ncells * sizeof *row->cells);
+  row->places = malloc(p->ncells * sizeof *row->places);
+  if (row->places == NULL) { /* the row owns the cells: free them with it */
+    row->count = (uint32_t)p->ncells;
+    p->ncells = 0;
+    t->count++;
+    return out_of_memory(p);
+  }
+  memcpy(row->places, p->places, p->ncells * sizeof *row->places);
   row->count = (uint32_t)p->ncells;
   p->ncells = 0; /* the row owns the cells now */
   t->count++;
@@ -318,8 +349,10 @@ static int duplicate_error(Parser *p, const Name *nm) {
     while (n > 0 && ((unsigned char)nm->s[n] & 0xC0) == 0x80) n--;
     more = "...";
   }
-  return fail(p, p->t->rows[0].line, nm->field,
-              "duplicate column name '%.*s%s'", (int)n, nm->s, more);
+  int r = fail(p, p->t->rows[0].line, nm->field,
+               "duplicate column name '%.*s%s'", (int)n, nm->s, more);
+  p->err->place = p->t->rows[0].places[nm->field - 1];
+  return r;
 }
 
 /* Column names must be there and unique after trimming spaces. The error is
@@ -342,8 +375,11 @@ static int check_header(Parser *p) {
     return duplicate_error(p, &nm);
   }
   free(names);
-  if (empty != 0)
-    return fail(p, h->line, empty, "column %lu has no name", (unsigned long)empty);
+  if (empty != 0) {
+    fail(p, h->line, empty, "column %lu has no name", (unsigned long)empty);
+    p->err->place = h->places[empty - 1];
+    return -1;
+  }
   return 0;
 }
 
@@ -353,9 +389,11 @@ static int check_header(Parser *p) {
 static int check_width(Parser *p, const CsvRow *row) {
   uint32_t want = p->t->rows[0].count;
   if (row->count == want) return 0;
-  return fail(p, row->line, 0, "row has %lu field%s, the header has %lu",
-              (unsigned long)row->count, row->count == 1 ? "" : "s",
-              (unsigned long)want);
+  fail(p, row->line, 0, "row has %lu field%s, the header has %lu",
+       (unsigned long)row->count, row->count == 1 ? "" : "s", (unsigned long)want);
+  /* the first field too many, or where the missing ones should be */
+  p->err->place = row->count > want ? row->places[want] : p->row_end;
+  return -1;
 }
 
 static int parse(Parser *p, char delimiter) {
@@ -384,6 +422,7 @@ int csv_parse(const char *src, size_t len, char delimiter, CsvTable *out,
   size_t i;
   if (err == NULL) err = &spare;
   err->line = err->column = 0;
+  err->place = (CsvPlace){0, 0, 0, 0};
   err->message[0] = '\0';
   if (out == NULL) {
     snprintf(err->message, sizeof err->message, "no table to fill");
@@ -401,6 +440,7 @@ int csv_parse(const char *src, size_t len, char delimiter, CsvTable *out,
   r = parse(&p, delimiter);
   for (i = 0; i < p.ncells; i++) free(p.cells[i]);
   free(p.cells);
+  free(p.places);
   free(p.buf);
   if (r != 0) csv_free(out);
   return r;
@@ -412,6 +452,7 @@ void csv_free(CsvTable *t) {
   for (i = 0; i < t->count; i++) {
     for (j = 0; j < t->rows[i].count; j++) free(t->rows[i].cells[j]);
     free(t->rows[i].cells);
+    free(t->rows[i].places);
   }
   free(t->rows);
   t->rows = NULL;

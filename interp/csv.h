@@ -12,8 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* line: 1-based source line where the row starts */
-typedef struct CsvRow { char **cells; uint32_t count; uint32_t line; } CsvRow;
+/* Where something is in the input, for a caret under it: the byte offset
+** in src and the 1-based line and character column of its first byte, and
+** its length in bytes as written (a quoted field with its quotes). line 0:
+** nowhere. */
+typedef struct CsvPlace { size_t offset; uint32_t line, column, bytes; } CsvPlace;
+
+/* line: 1-based source line where the row starts; places: where each cell
+** is (a quoted cell may start on a later line than its row) */
+typedef struct CsvRow { char **cells; uint32_t count; uint32_t line; CsvPlace *places; } CsvRow;
 
 /* rows[0] is the header. delimiter: the one used, ',' or ';'; 0 when it was
 ** detected and the header has neither (a single-column file: lines are not
@@ -23,8 +30,11 @@ typedef struct CsvTable { CsvRow *rows; uint32_t count; char delimiter; } CsvTab
 /* column: 1-based field number (for field errors) or character column (for
 ** syntax errors); message in plain English without location. line and
 ** column are 0 where there is no place to point at (an empty file, out of
-** memory), column is 0 for a row with the wrong number of fields. */
-typedef struct CsvError { uint32_t line, column; char message[200]; } CsvError;
+** memory), column is 0 for a row with the wrong number of fields. place:
+** the characters to point at (the field of a field error; for a row with
+** the wrong number of fields, its first field too many or the end of the
+** row), line 0 when there is nowhere. */
+typedef struct CsvError { uint32_t line, column; char message[200]; CsvPlace place; } CsvError;
 
 /* Parses src (not NUL-terminated). delimiter: ',' or ';', or 0 to detect it
 ** from the header line (the one of ',' and ';' that occurs more often outside

@@ -1,7 +1,6 @@
 /*
-** datalib.c — data in and out: reading CSV exports (csv.c does the
-** parsing; this turns them into Kader values and located errors) and
-** writing any value as JSON with full precision.
+** datalib.c — data out: any value as JSON with full precision (CSV files
+** come in through csvlib.c).
 */
 #define _XOPEN_SOURCE 700
 #include <math.h>
@@ -9,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
 #include "numconv.h"
 #include "vm.h"
 
@@ -134,112 +132,7 @@ static Value d_to_json(KaderState *K, int argc, Value *args) {
   return OBJ_VAL(s);
 }
 
-/* ---- CSV ---- */
-
-/* The path of a data file, relative to the model that names it: the file
-** of `decl` when given, else the file of the code that calls. */
-static void resolve(KaderState *K, const char *path, Value decl, char *out,
-                    size_t cap) {
-  const char *dir = ".";
-  if (IS_RECORD(decl) && AS_RECORD(decl)->module)
-    dir = AS_RECORD(decl)->module->dir->chars;
-  else if (K->frame_count > 0)
-    dir = K->frames[K->frame_count - 1].closure->fn->module->dir->chars;
-  if (path[0] == '/' || strcmp(dir, ".") == 0) snprintf(out, cap, "%s", path);
-  else snprintf(out, cap, "%s/%s", dir, path);
-}
-
-/* read_csv(path [, delimiter]): {file, delimiter, columns, rows, lines}.
-** Cells stay text; the model decides what they mean. */
-static Value d_read_csv(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) kd_arg_error(K, "read_csv", 1, "a file name", args[0]);
-  char delimiter = 0;
-  if (argc > 1 && !IS_NIL(args[1])) {
-    if (!IS_STRING(args[1]) || AS_STRING(args[1])->len != 1 ||
-        (AS_STRING(args[1])->chars[0] != ',' && AS_STRING(args[1])->chars[0] != ';'))
-      kd_arg_error(K, "read_csv", 2, "\",\" or \";\"", args[1]);
-    delimiter = AS_STRING(args[1])->chars[0];
-  }
-  char path[1024];
-  resolve(K, AS_STRING(args[0])->chars, argc > 2 ? args[2] : NIL_VAL, path,
-          sizeof path);
-  kd_check_read(K, path);
-  size_t len = 0;
-  const char *why = NULL;
-  char *src = kd_read_file(path, &len, &why);
-  if (!src) kd_error(K, "cannot read %s: %s", path, why);
-  /* lines starting with # before the header are comments (a file says
-  ** where it comes from); line numbers still count them */
-  size_t start = 0;
-  uint32_t skipped = 0;
-  if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) start = 3;
-  while (start < len && src[start] == '#') {
-    while (start < len && src[start] != '\n') start++;
-    if (start < len) start++;
-    skipped++;
-  }
-  CsvTable t;
-  CsvError err;
-  memset(&t, 0, sizeof t);
-  memset(&err, 0, sizeof err);
-  int rc = csv_parse(src + start, len - start, delimiter, &t, &err);
-  free(src);
-  if (rc != 0) {
-    if (err.line) err.line += skipped;
-    if (err.column)
-      kd_error(K, "%s:%u:%u: %s", path, err.line, err.column, err.message);
-    kd_error(K, "%s:%u: %s", path, err.line, err.message);
-  }
-  for (uint32_t i = 0; i < t.count; i++) t.rows[i].line += skipped;
-  /* build the result; on an error half-way, csv memory must not leak, so
-  ** build everything inside a protected region of our own */
-  ObjRecord *r = record_new(K);
-  kd_push_root(K, OBJ_VAL(r));
-  record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, path)));
-  char d[2] = {t.delimiter, 0};
-  record_set(K, r, str_cstr(K, "delimiter"), OBJ_VAL(str_cstr(K, d)));
-  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t.count ? t.rows[0].line : 1));
-  ObjList *columns = list_new(K, t.count ? t.rows[0].count : 0);
-  record_set(K, r, str_cstr(K, "columns"), OBJ_VAL(columns));
-  for (uint32_t i = 0; t.count && i < t.rows[0].count; i++)
-    list_push(K, columns, OBJ_VAL(str_cstr(K, t.rows[0].cells[i])));
-  ObjList *rows = list_new(K, t.count);
-  record_set(K, r, str_cstr(K, "rows"), OBJ_VAL(rows));
-  ObjList *lines = list_new(K, t.count);
-  record_set(K, r, str_cstr(K, "lines"), OBJ_VAL(lines));
-  for (uint32_t i = 1; i < t.count; i++) {
-    ObjList *row = list_new(K, t.rows[i].count);
-    list_push(K, rows, OBJ_VAL(row));
-    for (uint32_t j = 0; j < t.rows[i].count; j++)
-      list_push(K, row, OBJ_VAL(str_cstr(K, t.rows[i].cells[j])));
-    list_push(K, lines, NUM_VAL(t.rows[i].line));
-  }
-  kd_pop_root(K);
-  csv_free(&t);
-  return OBJ_VAL(r);
-}
-
-/* csv_number(text [, decimal]): a number written the Dutch way ("12,5",
-** "1.234,5") or, with decimal ".", the English way; nil when it is not one. */
-static Value d_csv_number(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) kd_arg_error(K, "csv_number", 1, "a string", args[0]);
-  char decimal = ',';
-  if (argc > 1) {
-    if (!IS_STRING(args[1]) || AS_STRING(args[1])->len != 1 ||
-        (AS_STRING(args[1])->chars[0] != ',' && AS_STRING(args[1])->chars[0] != '.'))
-      kd_arg_error(K, "csv_number", 2, "\",\" or \".\"", args[1]);
-    decimal = AS_STRING(args[1])->chars[0];
-  }
-  double x;
-  if (csv_number(AS_STRING(args[0])->chars, decimal, &x) != 0) return NIL_VAL;
-  return NUM_VAL(x);
-}
-
 void kd_open_datalib(KaderState *K) {
   kd_define_native(K, "to_json", d_to_json, 1, 1,
                    "to_json(x): x as JSON text, numbers at full precision.");
-  kd_define_native(K, "read_csv", d_read_csv, 1, 3,
-                   "read_csv(file [, delimiter [, declaration]]): a CSV file (relative to the model, or to the file of the declaration) as {file, delimiter, header_line, columns, rows, lines}; the delimiter , or ; is detected when not given; lines starting with # before the header are comments.");
-  kd_define_native(K, "csv_number", d_csv_number, 1, 2,
-                   "csv_number(text [, decimal]): the number in a CSV cell (\"12,5\", \"1.234,5\"), or nil.");
 }

@@ -219,8 +219,12 @@ static int field_index(ObjRecord *d, ObjString *name) {
 }
 
 static _Noreturn void unknown_field(KaderState *K, ObjRecord *d, ObjString *name) {
-  KdBuf b = {0};
   ObjKind *k = d->kind;
+  char hint[120];
+  if (*kd_hint_field(K, d, name->chars, hint, sizeof hint))
+    kd_error(K, "%s %s has no field '%s'%s", kd_article(k->name->chars), k->name->chars,
+             name->chars, hint);
+  KdBuf b = {0};
   for (uint32_t i = 0; i < k->field_count; i++) {
     if (i) kd_buf_add(K, &b, ", ", 2);
     kd_buf_add(K, &b, k->fields[i].name->chars, k->fields[i].name->len);
@@ -236,11 +240,15 @@ static void check_value(KaderState *K, ObjRecord *d, uint32_t i, Value v) {
   KindFieldSpec *spec = &d->kind->fields[i];
   if (IS_NIL(v) && spec->default_value.type != V_UNDEF) return; /* optional */
   if (kd_type_check(K, spec->type, v)) return;
-  char want[200], got[128];
+  char want[200], got[128], hint[120] = "";
   kd_type_describe(K, spec->type, want, sizeof want);
   kd_describe(K, v, got, sizeof got);
-  kd_error(K, "field '%s' of %s %s must be %s, not %s", spec->name->chars,
-           kd_article(d->kind->name->chars), d->kind->name->chars, want, got);
+  if (spec->type->tag == TY_ONE_OF) {
+    ObjList *options = AS_LIST(spec->type->a);
+    kd_hint_option(options->items, options->count, v, hint, sizeof hint);
+  }
+  kd_error(K, "field '%s' of %s %s must be %s, not %s%s", spec->name->chars,
+           kd_article(d->kind->name->chars), d->kind->name->chars, want, got, hint);
 }
 
 void kd_decl_field(KaderState *K, ObjRecord *d, ObjString *name, Value v) {
@@ -357,23 +365,50 @@ void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v) {
   d->values[i] = v;
 }
 
-void kd_warn(KaderState *K, ObjRecord *where, const char *message) {
-  ObjModule *m = where ? where->module : NULL;
-  Span span = where ? where->span : (Span){0, 0};
-  char *text = kd_render_diag(K, m, span, "warning", message);
-  kd_write_error(K, text);
-  free(text);
-  /* kept for reports: where and what */
+ObjRecord *kd_keep_warning(KaderState *K, const char *file, uint32_t line,
+                           uint32_t column, const char *message) {
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));
   record_set(K, r, str_cstr(K, "message"), OBJ_VAL(str_cstr(K, message)));
-  if (m) {
-    uint32_t line, col;
-    kd_line_col(m->source->chars, m->source->len, span.off, &line, &col);
-    record_set(K, r, str_cstr(K, "file"), OBJ_VAL(m->path));
+  if (file) {
+    record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, file)));
     record_set(K, r, str_cstr(K, "line"), NUM_VAL(line));
-    record_set(K, r, str_cstr(K, "column"), NUM_VAL(col));
+    record_set(K, r, str_cstr(K, "column"), NUM_VAL(column));
   }
   list_push(K, K->warnings, OBJ_VAL(r));
   kd_pop_root(K);
+  return r;
+}
+
+ObjRecord *kd_warn_at(KaderState *K, ObjModule *m, Span span, const char *message,
+                      const char *note) {
+  char *text = kd_render_diag(K, m, span, "warning", message);
+  if (text && note) {
+    size_t a = strlen(text), b = strlen(note);
+    char *both = realloc(text, a + b + 1);
+    if (both) {
+      memcpy(both + a, note, b + 1);
+      text = both;
+    }
+  }
+  kd_write_error(K, text); /* one write: a host's sink gets one diagnostic */
+  free(text);
+  uint32_t line = 0, col = 0;
+  if (m) kd_line_col(m->source->chars, m->source->len, span.off, &line, &col);
+  return kd_keep_warning(K, m ? m->path->chars : NULL, line, col, message);
+}
+
+ObjRecord *kd_warn(KaderState *K, ObjRecord *where, const char *message) {
+  /* at the declaration when the user wrote it; else (nil, or a declaration
+  ** of the library) at the user's line that led to the warning */
+  ObjModule *m = NULL;
+  Span span = {0, 0};
+  if (where && where->module && !where->module->embedded) {
+    m = where->module;
+    span = where->span;
+  } else if (!kd_user_span(K, &m, &span) && where) {
+    m = where->module;
+    span = where->span;
+  }
+  return kd_warn_at(K, m, span, message, NULL);
 }

@@ -127,6 +127,33 @@ Span kd_current_span(KaderState *K, ObjModule **module) {
   return frame_span(top);
 }
 
+/* The innermost frame running the user's own code (a file that is not part
+** of the embedded library), or -1 when there is none. */
+static int user_frame(KaderState *K) {
+  for (int i = K->frame_count - 1; i >= 0; i--)
+    if (!K->frames[i].closure->fn->module->embedded) return i;
+  return -1;
+}
+
+bool kd_user_span(KaderState *K, ObjModule **module, Span *span) {
+  int i = user_frame(K);
+  if (i < 0) return false;
+  *module = K->frames[i].closure->fn->module;
+  *span = frame_span(&K->frames[i]);
+  return true;
+}
+
+/* Where a runtime error is reported: at the user's own line, as Rust's
+** #[track_caller] and Python's warnings.warn(stacklevel=) do, so that an
+** error the library raises on the user's behalf ("grade 11 is outside 1 to
+** 10") points at the call or declaration that caused it. The library's
+** frames stay in the trace; an error with no user frame at all (a bug in
+** the library at load time) keeps the library's place. */
+static CallFrame *report_frame(KaderState *K) {
+  int i = user_frame(K);
+  return &K->frames[i >= 0 ? i : K->frame_count - 1];
+}
+
 _Noreturn static void throw(KaderState *K, KaderResult status) {
   if (!K->err_jmp) {
     /* No protected call: a host called into the VM without kd_protect. */
@@ -157,23 +184,9 @@ static void note_error(KaderState *K, ObjModule *m, Span span, const char *messa
   kd_line_col(m->source->chars, m->source->len, span.off, &K->error_line, &K->error_column);
 }
 
-_Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
-  char message[1024];
-  vsnprintf(message, sizeof message, fmt, ap);
-  if (K->frame_count == 0) {
-    /* no Kader code running: a host changing a declaration (api.c) names
-    ** the declaration as the place */
-    ObjModule *m = K->error_site_module;
-    Span span = m ? K->error_site : (Span){0, 0};
-    note_error(K, m, span, message);
-    set_last_error(K, kd_render_diag(K, m, span, "runtime error", message));
-    K->error_is_syntax = false;
-    throw(K, KADER_RUNTIME_ERROR);
-  }
-  CallFrame *top = &K->frames[K->frame_count - 1];
-  note_error(K, top->closure->fn->module, frame_span(top), message);
-  char *text = kd_render_diag(K, top->closure->fn->module, frame_span(top),
-                              "runtime error", message);
+/* Adds the trace of the running functions to a rendered error, and raises
+** it. */
+_Noreturn static void raise_with_trace(KaderState *K, char *text) {
   Buf b = {text, text ? strlen(text) : 0, text ? strlen(text) + 1 : 0};
   /* the Kader functions that were running, innermost first; a run of
   ** identical lines (deep recursion) is shown once with a count, and a very
@@ -223,6 +236,36 @@ _Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
   set_last_error(K, b.s);
   K->error_is_syntax = false;
   throw(K, KADER_RUNTIME_ERROR);
+}
+
+_Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap) {
+  char message[1024];
+  vsnprintf(message, sizeof message, fmt, ap);
+  if (K->frame_count == 0) {
+    /* no Kader code running: a host changing a declaration (api.c) names
+    ** the declaration as the place */
+    ObjModule *m = K->error_site_module;
+    Span span = m ? K->error_site : (Span){0, 0};
+    note_error(K, m, span, message);
+    set_last_error(K, kd_render_diag(K, m, span, "runtime error", message));
+    K->error_is_syntax = false;
+    throw(K, KADER_RUNTIME_ERROR);
+  }
+  CallFrame *at = report_frame(K);
+  note_error(K, at->closure->fn->module, frame_span(at), message);
+  char *text = kd_render_diag(K, at->closure->fn->module, frame_span(at),
+                              "runtime error", message);
+  raise_with_trace(K, text);
+}
+
+_Noreturn void kd_error_rendered(KaderState *K, char *text, const char *file,
+                                 uint32_t line, uint32_t column,
+                                 const char *message) {
+  snprintf(K->error_message, sizeof K->error_message, "%s", message);
+  snprintf(K->error_file, sizeof K->error_file, "%s", file ? file : "");
+  K->error_line = file ? line : 0;
+  K->error_column = file ? column : 0;
+  raise_with_trace(K, text);
 }
 
 _Noreturn void kd_error(KaderState *K, const char *fmt, ...) {

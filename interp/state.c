@@ -104,6 +104,7 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_datalib(K);
   kd_open_statlib(K);
   kd_open_checklib(K);
+  kd_open_csvlib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
   K->global_flags[slot] = GLOBAL_DEFINED | GLOBAL_CONST | GLOBAL_STD;
@@ -156,6 +157,7 @@ void kader_free(KaderState *K) {
   if (K->units) units_free(K->units);
   kd_free_strlib(K);
   kd_free_ffi(K);
+  kd_free_csvlib(K);
   strset_free(K, &K->strings);
   imap_free(K, &K->global_index);
   KD_FREE_ARRAY(K, ObjString *, K->global_names, K->global_cap);

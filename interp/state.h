@@ -91,6 +91,7 @@ struct KaderState {
   UnitTable *units;
   unsigned long regex_match_limit, regex_depth_limit;
   void *utf8_locale; /* a locale_t for Unicode case mapping (strlib.c) */
+  struct KdCsvCache *csv_cache; /* the CSV file a message points into (csvlib.c) */
 
   /* modules: paths and their status, in load order */
   ObjList *module_paths;
@@ -150,6 +151,16 @@ void kd_define_native(KaderState *K, const char *name, NativeFn fn, int min,
 _Noreturn void kd_error(KaderState *K, const char *fmt, ...);
 /* Where the running instruction is: its module (NULL outside any frame). */
 Span kd_current_span(KaderState *K, struct ObjModule **module);
+/* Where the innermost frame of the user's own code (not the embedded
+** library) is; false when the library runs on its own (at load time).
+** Errors, warnings and findings the library raises are reported there. */
+bool kd_user_span(KaderState *K, struct ObjModule **module, Span *span);
+/* Raises a runtime error already rendered by the caller (text: malloc'd,
+** taken over; its place file:line:column for kader_error_location, file
+** NULL for none), adding the trace of the running functions. */
+_Noreturn void kd_error_rendered(KaderState *K, char *text, const char *file,
+                                 uint32_t line, uint32_t column,
+                                 const char *message);
 /* Re-raises the error already in last_error (after cleaning up). */
 _Noreturn void kd_rethrow(KaderState *K, KaderResult status);
 _Noreturn void kd_verror(KaderState *K, const char *fmt, va_list ap);

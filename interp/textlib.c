@@ -116,10 +116,11 @@ static Value t_pad(KaderState *K, int argc, Value *args) {
     kd_arg_error(K, "pad", 2, "a width from 0 to 10000", args[1]);
   const char *align = "left";
   if (argc > 2) {
-    if (!IS_STRING(args[2])) kd_arg_error(K, "pad", 3, "\"left\", \"right\" or \"center\"", args[2]);
+    static const char *const aligns[] = {"left", "right", "center", NULL};
+    if (!IS_STRING(args[2])) kd_option_error(K, "pad", 3, aligns, args[2]);
     align = AS_STRING(args[2])->chars;
     if (strcmp(align, "left") && strcmp(align, "right") && strcmp(align, "center"))
-      kd_arg_error(K, "pad", 3, "\"left\", \"right\" or \"center\"", args[2]);
+      kd_option_error(K, "pad", 3, aligns, args[2]);
   }
   size_t width = (size_t)args[1].as.n, have = chars_in(s->chars, s->len);
   if (have >= width) return OBJ_VAL(s);
@@ -140,15 +141,13 @@ static Value t_pad(KaderState *K, int argc, Value *args) {
 static Value t_colored(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjString *s = kd_to_string(K, args[0]);
-  if (!IS_STRING(args[1])) kd_arg_error(K, "colored", 2, "a colour name", args[1]);
-  static const struct { const char *name, *code; } colours[] = {
-    {"red", "\x1b[31m"}, {"green", "\x1b[32m"}, {"yellow", "\x1b[33m"},
-    {"bold", "\x1b[1m"},
-  };
+  static const char *const names[] = {"red", "green", "yellow", "bold", NULL};
+  static const char *const codes[] = {"\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[1m"};
+  if (!IS_STRING(args[1])) kd_option_error(K, "colored", 2, names, args[1]);
   const char *code = NULL;
-  for (size_t i = 0; i < sizeof colours / sizeof *colours; i++)
-    if (strcmp(colours[i].name, AS_STRING(args[1])->chars) == 0) code = colours[i].code;
-  if (!code) kd_arg_error(K, "colored", 2, "\"red\", \"green\", \"yellow\" or \"bold\"", args[1]);
+  for (size_t i = 0; names[i]; i++)
+    if (strcmp(names[i], AS_STRING(args[1])->chars) == 0) code = codes[i];
+  if (!code) kd_option_error(K, "colored", 2, names, args[1]);
   if (!K->config.color_output) return OBJ_VAL(s);
   kd_push_root(K, OBJ_VAL(s));
   KdBuf b = {0};
@@ -172,9 +171,9 @@ static Value t_warn(KaderState *K, int argc, Value *args) {
   else if (!IS_NIL(args[0])) kd_arg_error(K, "warn", 1, "a declaration or nil", args[0]);
   ObjString *msg = kd_to_string(K, args[1]);
   kd_push_root(K, OBJ_VAL(msg));
-  kd_warn(K, where, msg->chars);
+  ObjRecord *kept = kd_warn(K, where, msg->chars);
   kd_pop_root(K);
-  return NIL_VAL;
+  return OBJ_VAL(kept);
 }
 
 static Value t_warnings(KaderState *K, int argc, Value *args) {
@@ -317,7 +316,7 @@ void kd_open_textlib(KaderState *K) {
     {"pad", t_pad, 2, 3, "pad(x, width [, \"left\"|\"right\"|\"center\"]): x as text padded with spaces to width characters."},
     {"colored", t_colored, 2, 2, "colored(text, colour): the text in red, green, yellow or bold on a terminal; unchanged otherwise or with NO_COLOR."},
     {"output_format", t_output_format, 0, 0, "output_format(): \"text\", \"md\" or \"json\" (kader --format)."},
-    {"warn", t_warn, 2, 2, "warn(declaration, message): a warning located at the declaration, printed at once and kept for warnings()."},
+    {"warn", t_warn, 2, 2, "warn(declaration, message): a warning located at the declaration (for nil, or one of the library's, at the model line that led to it), printed at once and kept for warnings(); returns the record kept."},
     {"warnings", t_warnings, 0, 0, "warnings(): the warnings so far, as records {message, file, line, column}."},
     {"on_call", t_on_call, 2, 2, "on_call(kind, f): calling the kind calls f (a kind that is also a function)."},
     {"on_declare", t_on_declare, 2, 2, "on_declare(kind, f): run f(d) for every new declaration d of the kind."},

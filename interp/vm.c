@@ -162,14 +162,16 @@ static Value field_of(KaderState *K, Value obj, ObjString *name,
       if (v.type == V_UNDEF) return NIL_VAL;
       return v;
     }
+    char hint[120];
     if (r->kind) {
       if (name == K->s_id) return OBJ_VAL(r->id);
       if (name == K->s_label) return OBJ_VAL(r->label);
       if (name == K->s_kind) return OBJ_VAL(r->kind->name);
-      kd_error(K, "%s %s has no field '%s'", r->kind->name->chars,
-               r->id->chars, name->chars);
+      kd_error(K, "%s %s has no field '%s'%s", r->kind->name->chars,
+               r->id->chars, name->chars, kd_hint_field(K, r, name->chars, hint, sizeof hint));
     }
-    kd_error(K, "the record has no field '%s'", name->chars);
+    kd_error(K, "the record has no field '%s'%s", name->chars,
+             kd_hint_field(K, r, name->chars, hint, sizeof hint));
   }
   if (IS_RANGE(obj)) {
     ObjRange *r = AS_RANGE(obj);
@@ -276,7 +278,9 @@ static void iter_prep(KaderState *K, Value x, int vars) {
 }
 
 static Value global_undefined(KaderState *K, uint32_t slot) {
-  kd_error(K, "'%s' is not defined", K->global_names[slot]->chars);
+  const char *name = K->global_names[slot]->chars;
+  char hint[120];
+  kd_error(K, "'%s' is not defined%s", name, kd_hint_global(K, name, false, hint, sizeof hint));
 }
 
 static void define_global(KaderState *K, uint32_t slot, Value v, bool is_const) {
@@ -424,8 +428,10 @@ next:
     Value v = K->globals[slot];
     if (!IS_KIND(v)) {
       STORE();
+      char hint[120];
       if (v.type == V_UNDEF)
-        kd_error(K, "unknown kind '%s'", K->global_names[slot]->chars);
+        kd_error(K, "unknown kind '%s'%s", K->global_names[slot]->chars,
+                 kd_hint_global(K, K->global_names[slot]->chars, true, hint, sizeof hint));
       kd_error(K, "'%s' is not a kind (it is %s %s)",
                K->global_names[slot]->chars, kd_article(kd_type_name(v)),
                kd_type_name(v));
@@ -438,10 +444,13 @@ next:
     uint8_t flags = K->global_flags[slot];
     if ((flags & (GLOBAL_DEFINED | GLOBAL_CONST)) != GLOBAL_DEFINED) {
       STORE();
+      char hint[120];
+      const char *name = K->global_names[slot]->chars;
+      if (!(flags & GLOBAL_DEFINED) && *kd_hint_global(K, name, false, hint, sizeof hint))
+        kd_error(K, "cannot assign to '%s': it is not defined%s", name, hint);
       if (!(flags & GLOBAL_DEFINED))
         kd_error(K, "cannot assign to '%s': it is not defined (use var %s = "
-                 "… to define it)", K->global_names[slot]->chars,
-                 K->global_names[slot]->chars);
+                 "… to define it)", name, name);
       kd_error(K, "cannot assign to '%s': it was bound with let (use var for "
                "a value that changes)", K->global_names[slot]->chars);
     }

@@ -54,9 +54,18 @@ void kd_decl_child(KaderState *K, ObjRecord *d, ObjRecord *child);
 void kd_decl_end(KaderState *K, ObjRecord *d);
 /* Fills the defaults and checks the required fields (no hook). */
 void kd_decl_defaults(KaderState *K, ObjRecord *d);
-/* A located warning about a declaration (or none): printed at once to the
-** error sink and kept, in order, for warnings(). */
-void kd_warn(KaderState *K, ObjRecord *where, const char *message);
+/* A warning about a declaration (or nil): printed at once to the error sink
+** and kept, in order, for warnings(); returns the record kept. It is located
+** at the declaration when the user wrote it, else at the user's own line
+** (kd_user_span). */
+ObjRecord *kd_warn(KaderState *K, ObjRecord *where, const char *message);
+/* A warning at an explicit place (m NULL: none), followed by `note` (more
+** rendered lines, or NULL). */
+ObjRecord *kd_warn_at(KaderState *K, ObjModule *m, Span span, const char *message,
+                      const char *note);
+/* Keeps a warning for warnings() without showing it (file NULL: no place). */
+ObjRecord *kd_keep_warning(KaderState *K, const char *file, uint32_t line,
+                           uint32_t column, const char *message);
 /* Assignment to a field of a declaration after it was made. */
 void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v);
 bool kd_type_check(KaderState *K, ObjType *t, Value v);
@@ -71,6 +80,21 @@ void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted);
 ObjString *kd_to_string(KaderState *K, Value v);
 /* v for the REPL: on several lines when long, cut with … when too long. */
 void kd_show_pretty(KaderState *K, KdBuf *b, Value v);
+
+/* ---- hint.c: "did you mean" at run time (suggest.h) ---- */
+/* " (did you mean 'x'?)" for the defined global (kind) closest to name, or "" */
+const char *kd_hint_global(KaderState *K, const char *name, bool kinds_only, char *buf,
+                           size_t cap);
+/* the same for a field of r (a declaration: its kind's fields, id, label, kind) */
+const char *kd_hint_field(KaderState *K, ObjRecord *r, const char *name, char *buf,
+                          size_t cap);
+/* " (did you mean \"x\"?)" for the string option closest to got, or "" */
+const char *kd_hint_option(const Value *options, uint32_t n, Value got, char *buf,
+                           size_t cap);
+/* "fn: argument i must be \"a\", \"b\" or \"c\", not \"x\"" and a hint;
+** options ends with NULL */
+_Noreturn void kd_option_error(KaderState *K, const char *fn, int i,
+                               const char *const *options, Value got);
 
 /* ---- regex.c ---- */
 /* Compiles pattern with flags (i, m, s, x, u); NULL with the error and the
@@ -102,6 +126,8 @@ void kd_make_dirs(const char *path);
 bool kd_may_read(KaderState *K, const char *path);
 void kd_free_strlib(KaderState *K);
 void kd_open_datalib(KaderState *K);
+void kd_open_csvlib(KaderState *K);
+void kd_free_csvlib(KaderState *K);
 
 /* ---- module.c ---- */
 /* A file's bytes, malloc'd, with a NUL after them (*len bytes before it);

@@ -56,4 +56,37 @@ CASES = [
      "stdout": "tests/model/consistency_multi_count_over_n.kader:9:11: G, 'Gevolgen?': 'taken'"
                " is 53 keer gekozen, door meer dan de n = 40 respondenten (132,5%)\n"
                "0 passed, 1 failed\n"},
+    # errors, warnings and findings the library raises are listed at the
+    # user's line (issue 13, point 13); a CSV error at its cell and the line
+    # that read it
+    {"args": ["check", "tests/errors/library_grade.kader"], "exit": 1,
+     "stdout": "tests/errors/library_grade.kader:5:11: the model stopped: r: answer 2 to"
+               " 'cijfer': grade 11 is outside 1 to 10\n0 passed, 1 failed\n"},
+    {"args": ["check", "tests/errors/library_field.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field.kader:6:7: the model stopped: task t has no"
+               " field 'invited'\n0 passed, 1 failed\n"},
+    {"args": ["check", "tests/errors/library_field_type.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field_type.kader:6:50: the model stopped: r: the"
+               " answers to 'cijfer' must be a list of answers or a record of counts\n"
+               "0 passed, 1 failed\n"},
+    {"args": ["check", "tests/errors/library_warn_expect.kader"], "exit": 1,
+     "stdout": "tests/errors/library_warn_expect.kader:5:1: een bevinding zonder declaratie\n"
+               "tests/errors/library_warn_expect.kader:4:6: over de taak\n0 passed, 2 failed\n"},
+    {"args": ["check", "tests/model/csv_bad_grade_11.kader"], "exit": 1,
+     "stdout": "tests/model/data/grade_11.csv:4:1: the model stopped: column 'cijfer': grade"
+               " 11 is outside 1 to 10; read by responses r at"
+               " tests/model/csv_bad_grade_11.kader:7:11\n0 passed, 1 failed\n"},
+    {"args": ["--format", "json", "check", "tests/errors/library_grade.kader"], "exit": 1,
+     "stdout_has": ["\"where\": \"tests/errors/library_grade.kader:5:11\""]},
+    # the claims are evaluated after the model ran, with no line of the model
+    # running: an error the library raises for one claim is a failure at that
+    # claim, and the other claims and findings are still checked (they were
+    # dropped, and the error named <stdlib>/claims.kader)
+    {"args": ["check", "tests/errors/claim_error.kader"], "exit": 1,
+     "stdout": "tests/errors/claim_error.kader:4:7: the claim could not be checked:"
+               " division by zero\n"
+               "tests/errors/claim_error.kader:5:7: claim '83%': the data give 81,5%"
+               " (75 of 92).\n"
+               "tests/errors/claim_error.kader:6:7: G: 20 uitgenodigd, maar de populatie"
+               " is 10\n0 passed, 3 failed\n"},
 ]

@@ -34,4 +34,24 @@ CASES = [
     {"args": ["tests/expect/fail_order.kader"], "exit": 1,
      "stderr_has": ["tests/expect/fail_order.kader:3:1: expectation failed: uren:"
                     " expected <= 8 h/week, got 9 h/week"]},
+    # an error the library raises stops the model at the user's line (issue
+    # 13, point 13); a CSV error at its cell and the line that read it
+    {"args": ["test", "tests/errors/library_grade.kader"], "exit": 1,
+     "stdout": "tests/errors/library_grade.kader:5:11: the model stopped: r: answer 2 to"
+               " 'cijfer': grade 11 is outside 1 to 10\n0 passed, 1 failed\n"},
+    {"args": ["test", "tests/errors/library_field.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field.kader:6:7: the model stopped: task t has no"
+               " field 'invited'\n0 passed, 1 failed\n"},
+    {"args": ["test", "tests/errors/library_field_type.kader"], "exit": 1,
+     "stdout": "tests/errors/library_field_type.kader:6:50: the model stopped: r: the"
+               " answers to 'cijfer' must be a list of answers or a record of counts\n"
+               "0 passed, 1 failed\n"},
+    {"args": ["test", "tests/errors/library_warn_expect.kader"], "stdout": "3 passed, 0 failed\n"},
+    {"args": ["test", "tests/model/csv_bad_grade_11.kader"], "exit": 1,
+     "stdout": "tests/model/data/grade_11.csv:4:1: the model stopped: column 'cijfer': grade"
+               " 11 is outside 1 to 10; read by responses r at"
+               " tests/model/csv_bad_grade_11.kader:7:11\n0 passed, 1 failed\n"},
+    {"args": ["--format", "json", "test", "tests/errors/library_grade.kader"], "exit": 1,
+     "stdout_has": ["\"file\": \"tests/errors/library_grade.kader\", \"line\": 5,"
+                    " \"column\": 11"]},
 ]

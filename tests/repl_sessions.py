@@ -160,6 +160,16 @@ SESSIONS = [
         step("1 + 1" + ENTER, line="2"),
     ]},
 
+    {"name": "did you mean at the prompt", "steps": [
+        step("let totaal_uren = 12" + ENTER),
+        step("totaal_uen + 1" + ENTER,
+             has="'totaal_uen' is not defined (did you mean 'totaal_uren'?)"),
+        step("task t \"Overleg\" { houres: 2 h/week }" + ENTER,
+             has="a task has no field 'houres' (did you mean 'hours'?)"),
+        step("find_questoin" + ENTER, has="(did you mean 'find_question'?)"),
+        step("xyzzy" + ENTER, has="'xyzzy' is not defined", lacks="did you mean"),
+    ]},
+
     # 5. Ctrl-C
     {"name": "ctrl-c interrupts a loop", "steps": [
         step("var n = 0" + ENTER),

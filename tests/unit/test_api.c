@@ -760,6 +760,37 @@ static void test_error_parts(void **state) {
   free_state(K);
 }
 
+/* An error the library raises on the user's behalf: its parts name the
+** user's line; with no user code running at all, the library's own. */
+static void test_error_parts_from_library(void **state) {
+  (void)state;
+  Sink out = {{0}, 0}, err = {{0}, 0};
+  KaderState *K = new_state(&out, &err);
+  const char *file;
+  int line, column;
+  assert_int_equal(run(K, "enquete.kader",
+                       "survey s \"S\" { question cijfer \"Cijfer\" { type: \"grade\" } }\n"
+                       "fn vraag(id) { return find_question(s, id) }\n"
+                       "print(vraag(\"leeftijd\"))\n"),
+                   KADER_RUNTIME_ERROR);
+  assert_string_equal(kader_error_message(K), "survey s has no question 'leeftijd'");
+  assert_int_equal(kader_error_location(K, &file, &line, &column), 1);
+  assert_string_equal(file, "enquete.kader");
+  assert_int_equal(line, 2);
+  assert_int_equal(column, 23);
+  assert_starts(kader_last_error(K), "enquete.kader:2:23: runtime error:");
+  assert_has(kader_last_error(K), "at find_question (<stdlib>/survey.kader:");
+  /* a host calling the library directly: no line of the user's to name */
+  kader_get_global(K, "find_question");
+  kader_push_nil(K);
+  kader_push_string(K, "x", 1);
+  assert_int_equal(kader_call(K, 2), KADER_RUNTIME_ERROR);
+  assert_int_equal(kader_error_location(K, &file, &line, &column), 1);
+  assert_string_equal(file, "<stdlib>/survey.kader");
+  assert_true(line > 0);
+  free_state(K);
+}
+
 static void test_set_field_error_located(void **state) {
   (void)state;
   Sink out = {{0}, 0}, err = {{0}, 0};
@@ -1573,6 +1604,7 @@ int main(void) {
     cmocka_unit_test_teardown(test_records, teardown),
     cmocka_unit_test_teardown(test_declarations, teardown),
     cmocka_unit_test_teardown(test_set_field_error_located, teardown),
+    cmocka_unit_test_teardown(test_error_parts_from_library, teardown),
     cmocka_unit_test_teardown(test_globals, teardown),
     cmocka_unit_test_teardown(test_call_kader_function, teardown),
     cmocka_unit_test_teardown(test_call_refused_has_message, teardown),

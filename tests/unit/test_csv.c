@@ -421,6 +421,45 @@ static void test_error_header_names(void **state) {
   }
 }
 
+/* ---- places: where each cell and each error is, for a caret ---- */
+
+static void place_is(CsvPlace p, size_t offset, uint32_t line, uint32_t column,
+                     uint32_t bytes) {
+  assert_int_equal(p.offset, offset);
+  assert_int_equal(p.line, line);
+  assert_int_equal(p.column, column);
+  assert_int_equal(p.bytes, bytes);
+}
+
+static CsvPlace error_place(const char *text, size_t len) {
+  CsvTable t;
+  CsvError e;
+  assert_int_equal(parse(text, len, 0, &t, &e), -1);
+  return e.place;
+}
+
+static void test_places(void **state) {
+  (void)state;
+  /* a quoted cell with its quotes, one over two lines, "é" one column */
+  CsvTable t = ok(S("a;b\n\xC3\xA9;\"x\ny\"\n;\"\"\n"), 0);
+  place_is(t.rows[0].places[1], 2, 1, 3, 1);
+  place_is(t.rows[1].places[0], 4, 2, 1, 2);
+  place_is(t.rows[1].places[1], 7, 2, 3, 5);
+  place_is(t.rows[2].places[0], 13, 4, 1, 0);  /* an empty cell */
+  place_is(t.rows[2].places[1], 14, 4, 2, 2);
+  csv_free(&t);
+  /* errors: a field of the header, the first field too many, the end of a
+  ** short row, the opening quote of an unterminated field, a bad byte */
+  place_is(error_place(S("a,b,a\n")), 4, 1, 5, 1);
+  place_is(error_place(S("a,,b\n")), 2, 1, 3, 0);
+  place_is(error_place(S("a,b\n1,2,33,4\n")), 8, 2, 5, 2);
+  place_is(error_place(S("a,b\n1\n")), 5, 2, 2, 0);
+  place_is(error_place(S("a,b\n1,\"x\n")), 6, 2, 3, 1);
+  place_is(error_place(S("a,b\n1,\xFF\n")), 6, 2, 3, 1);
+  /* nowhere to point: an empty file */
+  assert_int_equal(error_place(S("\n\n")).line, 0);
+}
+
 static void test_error_long_duplicate_name(void **state) {
   char text[1000], want[200];
   size_t n = 0, i;
@@ -815,6 +854,7 @@ int main(void) {
       cmocka_unit_test(test_detection_ignores_quoted),
       cmocka_unit_test(test_detection_multiline_header),
       cmocka_unit_test(test_single_column),
+      cmocka_unit_test(test_places),
       cmocka_unit_test(test_bom),
       cmocka_unit_test(test_line_ends),
       cmocka_unit_test(test_empty_lines),
