@@ -337,19 +337,47 @@ static size_t scan_digits(const unsigned char *s, size_t p, size_t end) {
   return p;
 }
 
+/* The end of the number that starts at p: digits, a fraction, an exponent. */
+static size_t number_end(const unsigned char *s, size_t p, size_t end) {
+  size_t q;
+  p = scan_digits(s, p, end);
+  if (p + 1 < end && s[p] == '.' && IS_DIGIT(s[p + 1])) p = scan_digits(s, p + 1, end);
+  if (p < end && (s[p] == 'e' || s[p] == 'E')) {
+    q = p + 1;
+    if (q < end && (s[q] == '+' || s[q] == '-')) q++;
+    if (q < end && IS_DIGIT(s[q])) p = scan_digits(s, q, end);
+  }
+  return p;
+}
+
+/* `6,5` with nothing between: a Dutch decimal comma or two list items? Both
+** are plausible, and guessing either gives a silently wrong number, so it is
+** an error at the comma that names both readings. */
+static Token decimal_comma(Lexer *L, size_t from, size_t comma) {
+  const unsigned char *s = (const unsigned char *)L->src;
+  size_t to = number_end(s, comma + 1, L->end), i;
+  int a = comma - from > 24 ? 24 : (int)(comma - from);
+  int b = to - comma - 1 > 24 ? 24 : (int)(to - comma - 1);
+  const char *x = L->src + from, *y = L->src + comma + 1;
+  int whole = 1; /* the part before the comma could take a decimal part */
+  for (i = from; i < comma; i++)
+    if (!IS_DIGIT(s[i]) && s[i] != '_') whole = 0;
+  if (whole)
+    return error_at(L, comma, 1, 0,
+                    "'%.*s,%.*s' is ambiguous: write %.*s.%.*s for one number "
+                    "(the decimal point is '.'), or %.*s, %.*s for two numbers",
+                    a, x, b, y, a, x, b, y, a, x, b, y);
+  return error_at(L, comma, 1, 0,
+                  "'%.*s,%.*s' is ambiguous: write %.*s, %.*s for two numbers "
+                  "(a comma is never a decimal point)", a, x, b, y, a, x, b, y);
+}
+
 static Token scan_number(Lexer *L, Token t) {
   const unsigned char *s = (const unsigned char *)L->src;
-  size_t p = scan_digits(s, L->pos, L->end), q, i, n = 0;
+  size_t p = number_end(s, L->pos, L->end), i, n = 0;
   const char *dp = localeconv()->decimal_point; /* strtod follows the locale */
   size_t dplen = strlen(dp);
   char small[128], *buf = small;
-  if (p + 1 < L->end && s[p] == '.' && IS_DIGIT(s[p + 1]))
-    p = scan_digits(s, p + 1, L->end);
-  if (p < L->end && (s[p] == 'e' || s[p] == 'E')) {
-    q = p + 1;
-    if (q < L->end && (s[q] == '+' || s[q] == '-')) q++;
-    if (q < L->end && IS_DIGIT(s[q])) p = scan_digits(s, q, L->end);
-  }
   if (p - L->pos + dplen + 1 > sizeof small) {
     buf = malloc(p - L->pos + dplen + 1);
     if (buf == NULL) return error_at(L, L->pos, p - L->pos, 0, "out of memory");
@@ -364,6 +392,8 @@ static Token scan_number(Lexer *L, Token t) {
   t.number = strtod(buf, NULL); /* overflow gives HUGE_VAL: accepted */
   if (buf != small) free(buf);
   t.span.len = (uint32_t)(p - L->pos);
+  if (p + 1 < L->end && s[p] == ',' && IS_DIGIT(s[p + 1]))
+    return decimal_comma(L, L->pos, p);
   L->pos = p;
   return t;
 }

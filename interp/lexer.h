@@ -60,7 +60,7 @@ typedef struct Lexer {
   /* the error, when a TK_ERROR token was returned */
   Span err_span;
   int err_incomplete;
-  char err_msg[160];
+  char err_msg[256];
 } Lexer;
 
 /* Lexes src[start, end). Offsets in tokens are absolute (into src). `sub`
