@@ -14,7 +14,6 @@
 #include "lexer.h"
 #include "parser.h"
 
-#define MAX_DEPTH 200
 
 typedef struct Parser {
   Arena *arena;
@@ -146,8 +145,8 @@ static int is_unit_atom(TokenType t) {
 }
 
 static void enter(Parser *P, Span where) {
-  if (++P->depth > MAX_DEPTH)
-    fail(P, where, "nested too deeply (more than %d levels)", MAX_DEPTH);
+  if (++P->depth > KD_MAX_NESTING)
+    fail(P, where, "nested too deeply (more than %d levels)", KD_MAX_NESTING);
 }
 
 static void leave(Parser *P) { P->depth--; }
@@ -179,6 +178,30 @@ static Node *node(Parser *P, NodeKind kind, Span sp) {
   Node *n = alloc(P, sizeof *n);
   n->kind = kind;
   n->span = sp;
+  n->height = 1;
+  return n;
+}
+
+static uint32_t height_of(const Node *n) { return n ? n->height : 0; }
+
+/* Sets n's height from its children, once they are all there. A tree
+** higher than KD_MAX_HEIGHT is an error at `at`, the operator or bracket
+** that makes it so: every later walk over the tree recurses this deep. */
+static Node *seal(Parser *P, Node *n, Span at) {
+  uint32_t h = height_of(n->a), i;
+  if (height_of(n->b) > h) h = height_of(n->b);
+  if (height_of(n->c) > h) h = height_of(n->c);
+  if (height_of(n->fn) > h) h = height_of(n->fn);
+  for (i = 0; i < n->items.count; i++)
+    if (n->items.items[i]->height > h) h = n->items.items[i]->height;
+  for (i = 0; i < n->field_count; i++) {
+    if (height_of(n->fields[i].default_value) > h) h = n->fields[i].default_value->height;
+    if (n->fields[i].type->height > h) h = n->fields[i].type->height;
+  }
+  if (h >= KD_MAX_HEIGHT)
+    fail(P, at, "this expression is too long: more than %d operators, calls, fields "
+         "or indexes in a row; split it into parts with let", KD_MAX_HEIGHT);
+  n->height = (uint16_t)(h + 1);
   return n;
 }
 
@@ -313,7 +336,7 @@ static Node *string_node(Parser *P, Token t) {
     from++;
   }
   n->items = node_list(parts);
-  return n;
+  return seal(P, n, t.span);
 }
 
 /* A string that must not interpolate: labels, imports, keys, options. */
@@ -385,12 +408,13 @@ static UnitExpr *unit_expr(Parser *P) {
 
 /* ---- expressions ------------------------------------------------------ */
 
-static Node *binary(Parser *P, NodeKind kind, int op, Node *a, Node *b) {
+/* `at` is the operator, where a too long chain is reported. */
+static Node *binary(Parser *P, NodeKind kind, int op, Node *a, Node *b, Span at) {
   Node *n = node(P, kind, cover(a->span, b->span));
-  n->op = op;
+  n->op = (uint16_t)op;
   n->a = a;
   n->b = b;
-  return n;
+  return seal(P, n, at);
 }
 
 /* Parameters and body, after 'fn' (and the name, for a declaration). */
@@ -430,17 +454,19 @@ static Node *function(Parser *P, Node *fn) {
     leave(P);
     ret = node(P, N_RETURN, e->span);
     ret->a = e;
+    seal(P, ret, fn->span);
     body = node(P, N_BLOCK, e->span);
     body->items.items = alloc(P, sizeof ret);
     body->items.items[0] = ret;
     body->items.count = 1;
-    fn->a = body;
+    fn->a = seal(P, body, fn->span);
   } else if (check(P, TK_LBRACE)) {
     fn->a = block(P);
   } else {
     fail_at(P, P->cur, "expected '{' or '=>' after the parameters, found %s",
             FOUND(P));
   }
+  seal(P, fn, fn->span);
   fn->span = cover(fn->span, fn->a->span);
   return fn;
 }
@@ -513,6 +539,7 @@ static Node *list_literal(Parser *P) {
   }
   n = node(P, N_LIST, cover(open.span, P->cur.span));
   n->items = node_list(items);
+  seal(P, n, open.span);
   next(P);
   leave(P);
   return n;
@@ -565,6 +592,7 @@ static Node *record_literal(Parser *P) {
   n->keys = keys.items;
   n->key_spans = spans.items;
   n->items = node_list(values);
+  seal(P, n, open.span);
   next(P);
   leave(P);
   return n;
@@ -675,6 +703,7 @@ static Node *postfix(Parser *P) {
       n = node(P, N_CALL, cover(e->span, P->cur.span));
       n->a = e;
       n->items = node_list(args);
+      seal(P, n, t.span);
       next(P);
       leave(P);
       break;
@@ -688,6 +717,7 @@ static Node *postfix(Parser *P) {
       if (!check(P, TK_RBRACKET))
         fail_at(P, P->cur, "expected ']' to close the index");
       n->span = cover(e->span, P->cur.span);
+      seal(P, n, t.span);
       next(P);
       leave(P);
       break;
@@ -700,6 +730,7 @@ static Node *postfix(Parser *P) {
       n->a = e;
       n->name = text(P, P->cur.span);
       n->name_span = P->cur.span;
+      seal(P, n, t.span);
       next(P);
       break;
     default:
@@ -721,7 +752,7 @@ static Node *power(Parser *P) {
   enter(P, op.span);
   e = unary(P);
   leave(P);
-  return binary(P, N_BINARY, B_POW, base, e);
+  return binary(P, N_BINARY, B_POW, base, e, op.span);
 }
 
 static Node *unary(Parser *P) {
@@ -735,6 +766,7 @@ static Node *unary(Parser *P) {
   n->op = U_NEG;
   n->a = unary(P);
   n->span = cover(op.span, n->a->span);
+  seal(P, n, op.span);
   leave(P);
   return n;
 }
@@ -743,6 +775,7 @@ static Node *multiplicative(Parser *P) {
   Node *a = unary(P);
   for (;;) {
     int op;
+    Span at;
     switch (P->cur.type) {
     case TK_STAR: op = B_MUL; break;
     case TK_SLASH: op = B_DIV; break;
@@ -751,9 +784,10 @@ static Node *multiplicative(Parser *P) {
       fail(P, P->cur.span, "unexpected '%%'; for the remainder use 'mod'");
     default: return a;
     }
+    at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_BINARY, op, a, unary(P));
+    a = binary(P, N_BINARY, op, a, unary(P), at);
   }
 }
 
@@ -761,19 +795,21 @@ static Node *additive(Parser *P) {
   Node *a = multiplicative(P);
   while (check(P, TK_PLUS) || check(P, TK_MINUS)) {
     int op = check(P, TK_PLUS) ? B_ADD : B_SUB;
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_BINARY, op, a, multiplicative(P));
+    a = binary(P, N_BINARY, op, a, multiplicative(P), at);
   }
   return a;
 }
 
 static Node *range(Parser *P) {
   Node *a = additive(P);
+  Span at = P->cur.span;
   if (!check(P, TK_TO)) return a;
   next(P);
   skip_newlines(P);
-  a = binary(P, N_RANGE, 0, a, additive(P));
+  a = binary(P, N_RANGE, 0, a, additive(P), at);
   if (check(P, TK_TO))
     fail(P, P->cur.span, "ranges cannot be chained; use parentheses");
   return a;
@@ -783,6 +819,7 @@ static Node *conversion(Parser *P) {
   Node *a = range(P);
   while (check(P, TK_IN)) {
     Node *n;
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
     if (!is_unit_atom(P->cur.type)) fail_at(P, P->cur, "expected a unit after 'in'");
@@ -790,7 +827,7 @@ static Node *conversion(Parser *P) {
     n->a = a;
     n->unit = unit_expr(P);
     n->span = cover(a->span, n->unit->span);
-    a = n;
+    a = seal(P, n, at);
   }
   return a;
 }
@@ -810,10 +847,11 @@ static int comparison_op(TokenType t) {
 static Node *comparison(Parser *P) {
   Node *a = conversion(P);
   int op = comparison_op(P->cur.type);
+  Span at = P->cur.span;
   if (op == B_NONE) return a;
   next(P);
   skip_newlines(P);
-  a = binary(P, N_BINARY, op, a, conversion(P));
+  a = binary(P, N_BINARY, op, a, conversion(P), at);
   if (comparison_op(P->cur.type) != B_NONE)
     fail(P, P->cur.span, "comparisons cannot be chained; use 'and'");
   return a;
@@ -830,6 +868,7 @@ static Node *negation(Parser *P) {
   n->op = U_NOT;
   n->a = negation(P);
   n->span = cover(op.span, n->a->span);
+  seal(P, n, op.span);
   leave(P);
   return n;
 }
@@ -837,9 +876,10 @@ static Node *negation(Parser *P) {
 static Node *conjunction(Parser *P) {
   Node *a = negation(P);
   while (check(P, TK_AND)) {
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_AND, 0, a, negation(P));
+    a = binary(P, N_AND, 0, a, negation(P), at);
   }
   return a;
 }
@@ -847,9 +887,10 @@ static Node *conjunction(Parser *P) {
 static Node *expr(Parser *P) {
   Node *a = conjunction(P);
   while (check(P, TK_OR)) {
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_OR, 0, a, conjunction(P));
+    a = binary(P, N_OR, 0, a, conjunction(P), at);
   }
   return a;
 }
@@ -919,6 +960,7 @@ static TypeExpr *type_atom(Parser *P) {
       t->kind = T_LIST_OF;
       t->a = type_atom(P);
       t->span = cover(first.span, t->a->span);
+      t->height = t->a->height;
     }
   } else if (first.type == TK_FN) { /* the keyword is also the type name */
     UnitFactor *f = alloc(P, sizeof *f);
@@ -943,6 +985,7 @@ static TypeExpr *type_atom(Parser *P) {
   } else {
     fail_at(P, first, "expected a type, found %s", FOUND(P));
   }
+  t->height++;
   leave(P);
   return t;
 }
@@ -951,12 +994,16 @@ static TypeExpr *type_expr(Parser *P) {
   TypeExpr *t = type_atom(P);
   while (check(P, TK_OR)) {
     TypeExpr *o = alloc(P, sizeof *o);
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
     o->kind = T_OR;
     o->a = t;
     o->b = type_atom(P);
     o->span = cover(t->span, o->b->span);
+    o->height = (t->height > o->b->height ? t->height : o->b->height) + 1;
+    if (o->height > KD_MAX_HEIGHT)
+      fail(P, at, "too many types joined with 'or' (more than %d)", KD_MAX_HEIGHT);
     t = o;
   }
   return t;
@@ -1028,6 +1075,7 @@ static Node *kind_decl(Parser *P) {
   n->fields = fields.items;
   n->field_count = fields.count;
   n->span = cover(kw.span, P->cur.span);
+  seal(P, n, kw.span);
   next(P);
   leave(P);
   return n;
@@ -1064,7 +1112,7 @@ static Node *declaration(Parser *P) {
         skip_newlines(P);
         f->a = expr(P);
         f->span = cover(first.span, f->a->span);
-        add_node(P, &items, f);
+        add_node(P, &items, seal(P, f, first.span));
       } else if (first.type == TK_NAME && after == TK_NAME) {
         add_node(P, &items, declaration(P));
       } else {
@@ -1078,6 +1126,7 @@ static Node *declaration(Parser *P) {
     next(P);
   }
   n->items = node_list(items);
+  seal(P, n, kind.span);
   leave(P);
   return n;
 }
@@ -1141,6 +1190,7 @@ static Node *binding(Parser *P) {
     skip_newlines(P);
     n->a = expr(P);
     n->span = cover(n->span, n->a->span);
+    seal(P, n, kw.span);
   } else if (n->kind == N_LET) {
     fail_at(P, P->cur, "expected '=' after 'let %s', found %s", n->name, FOUND(P));
   }
@@ -1157,15 +1207,22 @@ static Node *fn_decl(Parser *P) {
   next(P);
   n->fn = function(P, fn);
   n->span = fn->span;
-  return n;
+  return seal(P, n, kw.span);
 }
 
-/* An else-if chain is a loop, not recursion: a long chain is not deep. */
+/* An else-if chain is parsed in a loop, but it is a deep tree all the
+** same (each 'else if' one level): its heights are set from the end up. */
 static Node *if_stmt(Parser *P) {
   Node *top = NULL, **link = &top, *n, *last;
+  Vec chain = {0};
   Span end;
+  uint32_t i;
   for (;;) {
     n = node(P, N_IF, P->cur.span);
+    if (chain.count + 1 >= KD_MAX_HEIGHT)
+      fail(P, n->span, "too long an 'else if' chain: more than %d; split it, or "
+           "look the value up in a record or list", KD_MAX_HEIGHT);
+    add_node(P, &chain, n);
     *link = n;
     next(P);
     n->a = expr(P);
@@ -1178,6 +1235,10 @@ static Node *if_stmt(Parser *P) {
       break;
     }
     link = &n->c;
+  }
+  for (i = chain.count; i-- > 0;) {
+    n = ((Node **)chain.items)[i];
+    seal(P, n, n->span); /* still the span of its 'if' */
   }
   end = last->span;
   for (n = top; n != NULL && n->kind == N_IF; n = n->c) n->span = cover(n->span, end);
@@ -1210,7 +1271,7 @@ static Node *for_stmt(Parser *P) {
   n->a = expr(P);
   n->b = block(P);
   n->span = cover(kw.span, n->b->span);
-  return n;
+  return seal(P, n, kw.span);
 }
 
 static int at_statement_end(Parser *P) {
@@ -1220,6 +1281,7 @@ static int at_statement_end(Parser *P) {
 
 static Node *simple_statement(Parser *P) {
   Node *e = expr(P), *n;
+  Span at;
   int op;
   switch (P->cur.type) {
   case TK_ASSIGN: op = B_NONE; break;
@@ -1230,13 +1292,14 @@ static Node *simple_statement(Parser *P) {
   default:
     n = node(P, N_EXPR_STMT, e->span);
     n->a = e;
-    return n;
+    return seal(P, n, e->span);
   }
   if (e->kind != N_NAME && e->kind != N_FIELD && e->kind != N_INDEX)
     fail(P, e->span, "cannot assign to this expression");
+  at = P->cur.span;
   next(P);
   skip_newlines(P);
-  n = binary(P, N_ASSIGN, op, e, expr(P));
+  n = binary(P, N_ASSIGN, op, e, expr(P), at);
   return n;
 }
 
@@ -1291,7 +1354,7 @@ static Node *statement(Parser *P) {
     n->a = expr(P);
     n->b = block(P);
     n->span = cover(t.span, n->b->span);
-    return n;
+    return seal(P, n, t.span);
   case TK_FOR: return for_stmt(P);
   case TK_RETURN:
     n = node(P, N_RETURN, t.span);
@@ -1300,7 +1363,7 @@ static Node *statement(Parser *P) {
       n->a = expr(P);
       n->span = cover(t.span, n->a->span);
     }
-    return n;
+    return seal(P, n, t.span);
   case TK_BREAK: case TK_CONTINUE:
     n = node(P, t.type == TK_BREAK ? N_BREAK : N_CONTINUE, t.span);
     next(P);
@@ -1330,7 +1393,7 @@ static Node *statement(Parser *P) {
       n->b = expr(P);
       n->span = cover(t.span, n->b->span);
     }
-    return n;
+    return seal(P, n, t.span);
   case TK_UNIT: return unit_decl(P);
   case TK_KIND: return kind_decl(P);
   case TK_NAME:
@@ -1378,6 +1441,7 @@ static Node *block(Parser *P) {
   n = node(P, N_BLOCK, open.span);
   n->items = statements(P, 1);
   n->span = cover(open.span, P->cur.span);
+  seal(P, n, open.span);
   next(P);
   leave(P);
   return n;

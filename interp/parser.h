@@ -9,6 +9,17 @@
 
 #include "ast.h"
 
+/* The highest tree the parser builds. Every walk over a tree (compiler,
+** checks, formatter) recurses at most this deep, so this bounds their C
+** stack; a chain of N operators, calls, fields or indexes is N high. */
+#ifndef KD_MAX_HEIGHT /* -D for measuring the stack a level takes */
+#define KD_MAX_HEIGHT 1000
+#endif
+
+/* How deeply brackets, blocks and interpolations may nest: this bounds the
+** parser's own recursion. */
+#define KD_MAX_NESTING 200
+
 typedef struct ParseError {
   Span span;            /* what is wrong; len 0 means "at this point" */
   char message[256];    /* plain words, no location: the renderer adds it */

@@ -45,3 +45,73 @@ CASES = [
     {"args": ["fmt", "-"], "stdin": "let l = [a,b ,c]\nprint(f(x,\"y\"),[1 ,2],{a:1,b:2})\n",
      "stdout": "let l = [a, b, c]\nprint(f(x, \"y\"), [1, 2], {a: 1, b: 2})\n"},
 ]
+
+# ---- long chains and deep nestings at 1 MB (tests/syntax/chain.py) ----
+# Each ends with a located error (or the right answer) in every command that
+# reads a model, never with a signal. The place is in c.kader; in the paper
+# the block starts on line 4, so its lines are 3 further on.
+TOO_LONG = ("this expression is too long: more than 1000 operators, calls, fields or"
+            " indexes in a row; split it into parts with let")
+NESTED = "nested too deeply (more than 200 levels)"
+CHAINS = {
+    "add": (1, 2006, TOO_LONG), "mul": (1, 4005, TOO_LONG),
+    "field": (2, 2006, TOO_LONG), "call": (2, 2006, TOO_LONG),
+    "index": (2, 3005, TOO_LONG), "or": (1, 9004, TOO_LONG),
+    "and": (1, 9003, TOO_LONG), "in": (1, 5006, TOO_LONG),
+    "mixed": (2, 10955, TOO_LONG),
+    "to": (1, 14, "ranges cannot be chained; use parentheses"),
+    "compare": (1, 13, "comparisons cannot be chained; use 'and'"),
+    "minus": (1, 206, NESTED), "not": (1, 803, NESTED), "pow": (1, 406, NESTED),
+    "paren": (1, 206, NESTED), "list": (1, 206, NESTED), "record": (1, 803, NESTED),
+    "interp": (1, 408, NESTED), "fn": (1, 1815, NESTED), "block": (1, 2008, NESTED),
+    "decl": (2, 1201, NESTED),
+    "elseif": (2, 27973, "too long an 'else if' chain: more than 1000; split it, or"
+                         " look the value up in a record or list"),
+    "typeor": (1, 10010, "too many types joined with 'or' (more than 1000)"),
+    # long but not deep: compile-time limits of the bytecode, or the answer
+    "block_statements": (2, 1, "this block is too large to jump over"),
+    "long_list": (1, 9, "list literal is too long"),
+}
+# how each command reports a syntax error: its exit code
+COMMANDS = [("run", "KADER \"$d/c.kader\"", 2), ("check", "KADER check \"$d/c.kader\"", 1),
+            ("test", "KADER test \"$d/c.kader\"", 1),
+            ("fmt", "KADER fmt --check \"$d/c.kader\"", 2),
+            ("paper", "KADER --output \"$d\" run \"$d/c.md\"", 2)]
+# what is only a compile error: kader fmt lays it out as it lays out any model
+COMPILE_ONLY = {"block_statements", "long_list"}
+
+
+def chain_case(kind, command, script, code):
+    line, col, message = CHAINS[kind]
+    name = "c.md" if command == "paper" else "c.kader"
+    if command == "paper":
+        line += 3
+    if command == "fmt" and kind in COMPILE_ONLY:
+        want = "exit 0\n"
+    else:
+        want = "exit {}\n{}:{}:{}: {}\n".format(code, name, line, col, message)
+    return {"command": shell(
+        "python3 tests/syntax/chain.py {k} > \"$d/c.kader\" && "
+        "python3 tests/syntax/chain.py {k} --md > \"$d/c.md\" || exit 3; "
+        "{s} > \"$d/out\" 2>&1; rc=$?; "
+        "[ $rc -ge 128 ] && echo \"signal $rc\"; echo \"exit $rc\"; "
+        "grep -o -m1 '{n}:[0-9]*:[0-9]*: .*' \"$d/out\" | "
+        "sed 's/: error: /: /; s/: the model stopped: /: /'; :".format(
+            k=kind, s=script, n=name.replace(".", "\\."))),
+        "stdout": want}
+
+
+for kind in CHAINS:
+    for command, script, code in COMMANDS:
+        CASES.append(chain_case(kind, command, script, code))
+
+# a long program of short statements runs, and checks and formats cleanly
+CASES += [
+    {"command": shell("python3 tests/syntax/chain.py statements > \"$d/c.kader\"; "
+                      "KADER \"$d/c.kader\"; KADER check \"$d/c.kader\"; "
+                      "KADER fmt --check \"$d/c.kader\" && echo formatted"),
+     "stdout": "149793\n0 passed, 0 failed\nformatted\n"},
+    {"command": shell("python3 tests/syntax/chain.py statements --md > \"$d/c.md\"; "
+                      "KADER --output \"$d\" run \"$d/c.md\" && grep -c 149793 \"$d/c.out.md\""),
+     "stdout": "1\n"},
+]

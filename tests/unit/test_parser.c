@@ -226,6 +226,31 @@ static Node *parse(Arena *a, const char *src, ParseError *err) {
   return n;
 }
 
+static unsigned type_height(const TypeExpr *t) {
+  unsigned a = t->a ? type_height(t->a) : 0, b = t->b ? type_height(t->b) : 0;
+  return 1 + (a > b ? a : b);
+}
+
+/* Every node's height is 1 + its highest child's (the parser's bound on
+** the walks rests on it); returns the height. */
+static unsigned checked_height(const Node *n) {
+  const Node *kids[4];
+  unsigned h = 0, i, k;
+  if (n == NULL) return 0;
+  kids[0] = n->a; kids[1] = n->b; kids[2] = n->c; kids[3] = n->fn;
+  for (i = 0; i < 4; i++)
+    if ((k = checked_height(kids[i])) > h) h = k;
+  for (i = 0; i < n->items.count; i++)
+    if ((k = checked_height(n->items.items[i])) > h) h = k;
+  for (i = 0; i < n->field_count; i++) {
+    if ((k = checked_height(n->fields[i].default_value)) > h) h = k;
+    if ((k = type_height(n->fields[i].type)) > h) h = k;
+    assert_int_equal(n->fields[i].type->height, type_height(n->fields[i].type));
+  }
+  if (n->kind != N_PROGRAM) assert_int_equal(n->height, h + 1);
+  return h + 1;
+}
+
 #define check_sx(src, want) check_sx_at(src, want, __FILE__, __LINE__)
 static void check_sx_at(const char *src, const char *want, const char *file, int line) {
   Arena a;
@@ -242,6 +267,7 @@ static void check_sx_at(const char *src, const char *want, const char *file, int
   }
   put(&b, "");
   dump(&b, n);
+  checked_height(n);
   if (strcmp(b.s, want) != 0) {
     print_error("%s:%d: %s\n  got:  %s\n  want: %s\n", file, line, src, b.s, want);
     free(b.s);
