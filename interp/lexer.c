@@ -315,6 +315,34 @@ size_t lex_unescape(const char *s, size_t from, size_t to, char *out) {
   return n;
 }
 
+/* A string whose text goes on after a line break with what reads as a
+** statement ("abc<newline>let b = ") has probably lost its closing quote:
+** the quotes after it are then all paired the wrong way round. */
+static int runs_into_code(const Lexer *L, size_t from, size_t to) {
+  static const char *const starts[] = {"let ", "var ", "fn ", "if ", "for ", "while ",
+                                       "return", "import ", "kind ", "print("};
+  const char *s = L->src, *nl = memchr(s + from, '\n', to - from);
+  size_t p, k;
+  if (nl == NULL) return 0;
+  for (p = (size_t)(nl - s) + 1; p < to && (s[p] == ' ' || s[p] == '\t'); p++) {}
+  for (k = 0; k < sizeof starts / sizeof *starts; k++) {
+    size_t n = strlen(starts[k]);
+    if (to - p > n && memcmp(s + p, starts[k], n) == 0) return 1;
+  }
+  return 0;
+}
+
+/* The input ends inside a string, and an earlier string ran on into code:
+** that one is the string left open. */
+static Token runaway_string(Lexer *L) {
+  size_t open = L->runaway - 1, p;
+  unsigned line = 1;
+  for (p = 0; p < open; p++)
+    if (L->src[p] == '\n') line++;
+  return error_at(L, open, 1, 1, "the string on line %u is never closed: its closing "
+                  "'\"' is probably missing at the end of that line", line);
+}
+
 /* ---- tokens --------------------------------------------------------- */
 
 static int suppress_newlines(const Lexer *L) {
@@ -493,8 +521,11 @@ Token lex_next(Lexer *L) {
   case '"': {
     size_t after = p;
     int r = scan_string(L, p, &after, 0);
+    if (r == SCAN_UNTERMINATED && L->runaway)
+      return runaway_string(L);
     if (r == SCAN_UNTERMINATED)
       return error_at(L, p, 1, 1, "unterminated string");
+    if (r == SCAN_OK && runs_into_code(L, p, after)) L->runaway = p + 1;
     if (r == SCAN_ERROR) {
       t.type = TK_ERROR;
       t.span = L->err_span;

@@ -57,6 +57,9 @@ typedef struct Lexer {
   int line_code, line_comment;   /* what the current line holds so far */
   int has_doc;
   size_t doc_start, doc_end;
+  size_t runaway;                /* 1 + the offset of the last string that ran
+                                    over a line break into what looks like
+                                    code; 0: none */
   /* the error, when a TK_ERROR token was returned */
   Span err_span;
   int err_incomplete;

@@ -78,6 +78,17 @@ static _Noreturn void fail_at(Parser *P, Token t, const char *fmt, ...) {
   int incomplete = t.type == TK_EOF && !P->lx.sub &&
                    (P->lx.nest > 0 || continues(P->prev));
   Span sp = t.span;
+  if (P->lx.runaway && P->lx.runaway - 1 < t.span.off && !P->lx.sub)
+    /* a string ran on into code: what follows is all out of step */
+    fail(P, (Span){(uint32_t)P->lx.runaway - 1, 1}, "the string on line %u is never "
+         "closed: its closing '\"' is probably missing at the end of that line",
+         (unsigned)kd_line_of(P->src, P->lx.runaway - 1));
+  if (t.type == TK_EOF && !P->lx.sub && P->lx.nest > 0 && !continues(P->prev) &&
+      kd_unclosed(P->src, P->lx.end, P->err)) {
+    /* not "expected '}'" at the end of the file: the bracket left open */
+    P->err->incomplete = 1;
+    longjmp(P->fail, 1);
+  }
   if (t.type == TK_EOF && !P->lx.sub && P->prev_end > 0) sp = (Span){P->prev_end, 0};
   va_start(ap, fmt);
   vfail(P, sp, incomplete, fmt, ap);
@@ -126,6 +137,22 @@ static Token *peek(Parser *P) {
 }
 
 static int check(Parser *P, TokenType t) { return P->cur.type == t; }
+
+/* Inside the bracket at `open` something that cannot be there: when the
+** layout shows a statement after the bracket's line at its indentation or
+** less (this one, or one the bracket swallowed), the bracket was left open
+** before that line, and the error is at the bracket. */
+static void check_left_open(Parser *P, Span open) {
+  uint32_t line;
+  char what[160];
+  if (P->lx.sub) return;
+  line = kd_left_open_before(P->src, P->lx.end, open.off, P->cur.span.off);
+  if (line == 0) return;
+  kd_opener_text(P->src, open.off, what, sizeof what);
+  fail(P, (Span){open.off, 1}, "%s on line %u is never closed; it probably should be "
+       "closed before line %u", what, (unsigned)kd_line_of(P->src, open.off),
+       (unsigned)line);
+}
 
 static void skip_newlines(Parser *P) {
   while (check(P, TK_NEWLINE)) next(P);
@@ -535,7 +562,10 @@ static Node *list_literal(Parser *P) {
   while (!check(P, TK_RBRACKET)) {
     add_node(P, &items, expr(P));
     if (check(P, TK_COMMA)) next(P);
-    else if (!check(P, TK_RBRACKET)) fail_at(P, P->cur, "expected ']' to close the list");
+    else if (!check(P, TK_RBRACKET)) {
+      check_left_open(P, open.span);
+      fail_at(P, P->cur, "expected ']' to close the list");
+    }
   }
   n = node(P, N_LIST, cover(open.span, P->cur.span));
   n->items = node_list(items);
@@ -561,6 +591,7 @@ static Node *record_literal(Parser *P) {
     key_span = P->cur.span;
     if (check(P, TK_RBRACE)) break;
     if (name_like(P->cur.type)) {
+      if (P->cur.type != TK_NAME && peek(P)->type != TK_COLON) check_left_open(P, open.span);
       key = text(P, key_span);
       next(P);
     } else if (check(P, TK_STRING)) {
@@ -574,8 +605,10 @@ static Node *record_literal(Parser *P) {
     if (!name_add(P, &seen, key))
       fail(P, key_span, "duplicate key '%s' in the record", key);
     skip_newlines(P);
-    if (!check(P, TK_COLON))
+    if (!check(P, TK_COLON)) {
+      check_left_open(P, open.span);
       fail_at(P, P->cur, "expected ':' after the record key, found %s", FOUND(P));
+    }
     next(P);
     skip_newlines(P);
     *(const char **)vec_push(P, &keys, sizeof key) = key;
@@ -663,8 +696,10 @@ static Node *primary(Parser *P) {
     enter(P, t.span);
     next(P);
     n = expr(P);
-    if (!check(P, TK_RPAREN))
+    if (!check(P, TK_RPAREN)) {
+      check_left_open(P, t.span);
       fail_at(P, P->cur, "expected ')' to close the parenthesis");
+    }
     n->span = cover(t.span, P->cur.span); /* errors then point at "(a + b)" */
     next(P);
     leave(P);
@@ -697,8 +732,10 @@ static Node *postfix(Parser *P) {
       while (!check(P, TK_RPAREN)) {
         add_node(P, &args, expr(P));
         if (check(P, TK_COMMA)) next(P);
-        else if (!check(P, TK_RPAREN))
+        else if (!check(P, TK_RPAREN)) {
+          check_left_open(P, t.span);
           fail_at(P, P->cur, "expected ')' to close the call");
+        }
       }
       n = node(P, N_CALL, cover(e->span, P->cur.span));
       n->a = e;
@@ -714,8 +751,10 @@ static Node *postfix(Parser *P) {
       n = node(P, N_INDEX, e->span);
       n->a = e;
       n->b = expr(P);
-      if (!check(P, TK_RBRACKET))
+      if (!check(P, TK_RBRACKET)) {
+        check_left_open(P, t.span);
         fail_at(P, P->cur, "expected ']' to close the index");
+      }
       n->span = cover(e->span, P->cur.span);
       seal(P, n, t.span);
       next(P);
@@ -1037,6 +1076,7 @@ static Node *kind_decl(Parser *P) {
   Token kw = P->cur;
   Node *n = node(P, N_KIND_DECL, kw.span);
   Vec fields = {0};
+  Span brace;
   n->doc = doc_text(P, kw.doc);
   next(P);
   if (!check(P, TK_NAME))
@@ -1048,20 +1088,25 @@ static Node *kind_decl(Parser *P) {
   if (!check(P, TK_LBRACE))
     fail_at(P, P->cur, "expected '{' to start the fields of the kind, found %s",
             FOUND(P));
+  brace = P->cur.span;
   enter(P, P->cur.span);
   next(P);
   while (more_items(P, "kind")) {
     KindField *f;
     Token name = P->cur;
-    if (!name_like(name.type))
-      fail_at(P, name, "expected a field name, found %s", FOUND(P));
+    if (!name_like(name.type) || (name.type != TK_NAME && peek(P)->type != TK_COLON)) {
+      check_left_open(P, brace);
+      if (!name_like(name.type)) fail_at(P, name, "expected a field name, found %s", FOUND(P));
+    }
     f = vec_push(P, &fields, sizeof *f);
     f->name = text(P, name.span);
     f->span = name.span;
     f->doc = doc_text(P, name.doc);
     next(P);
-    if (!check(P, TK_COLON))
+    if (!check(P, TK_COLON)) {
+      check_left_open(P, brace);
       fail_at(P, P->cur, "expected ':' after the field name, found %s", FOUND(P));
+    }
     next(P);
     skip_newlines(P);
     f->type = type_expr(P);
@@ -1099,6 +1144,7 @@ static Node *declaration(Parser *P) {
   if (check(P, TK_STRING)) n->span = cover(n->span, P->cur.span);
   label(P, n);
   if (check(P, TK_LBRACE)) {
+    Span brace = P->cur.span;
     next(P);
     while (more_items(P, "declaration")) {
       Token first = P->cur;
@@ -1116,6 +1162,7 @@ static Node *declaration(Parser *P) {
       } else if (first.type == TK_NAME && after == TK_NAME) {
         add_node(P, &items, declaration(P));
       } else {
+        check_left_open(P, brace);
         fail_at(P, first,
                 "expected a field ('name: value') or a nested declaration, found %s",
                 FOUND(P));

@@ -33,4 +33,21 @@ typedef struct ParseError {
 ** comment like any other. */
 Node *kd_parse(Arena *arena, const char *src, size_t len, ParseError *err);
 
+/* For the parser's errors about brackets (unclosed.c). When src ends inside
+** brackets: which bracket was probably left open, by the layout, with its
+** line and, where a later line shows it, the line it should have been
+** closed before; 0 when src does not lex. */
+int kd_unclosed(const char *src, size_t len, ParseError *err);
+
+/* The line of the first statement after the bracket at `open` that starts
+** at the bracket's line's indentation or less, up to offset `at` (in
+** src[0, len)); 0 if there is none. */
+uint32_t kd_left_open_before(const char *src, size_t len, size_t open, size_t at);
+
+/* "the '{' of task a", "the '(' of the call to f": the bracket at off. */
+void kd_opener_text(const char *src, size_t off, char *buf, size_t cap);
+
+/* The line (from 1) that holds offset off. */
+uint32_t kd_line_of(const char *src, size_t off);
+
 #endif

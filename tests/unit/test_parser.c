@@ -701,10 +701,14 @@ static void test_incomplete(void **state) {
   (void)state;
   /* at the end of the input, errors point just after the last token */
   check_err("f(1,", "expected an expression, found the end of the input", 4, 0, 1);
-  check_err("f(1", "expected ')' to close the call", 3, 0, 1);
+  /* a bracket left open: the error is at the bracket */
+  check_err("f(1", "the '(' of the call to f on line 1 is never closed", 1, 1, 1);
   check_err("(1 +\n", "expected an expression, found the end of the input", 4, 0, 1);
-  check_err("if x {\n  y\n", "expected '}' to close the block", 10, 0, 1);
-  check_err("fn f() {", "expected '}' to close the block", 8, 0, 1);
+  check_err("if x {\n  y\n", "the '{' of the if on line 1 is never closed", 5, 1, 1);
+  check_err("fn f() {", "the '{' of fn f on line 1 is never closed", 7, 1, 1);
+  check_err("fn f() {\n  if x {\n    y\n  g(1)\n}\n",
+            "the '{' of the if on line 2 is never closed; it probably should be closed "
+            "before line 4", 16, 1, 1);
   check_err("x = {a: 1,\n", "expected '}' to close the record", 10, 0, 1);
   check_err("x = [1,", "expected an expression, found the end of the input", 7, 0, 1);
   check_err("1 +", "expected an expression, found the end of the input", 3, 0, 1);
@@ -714,8 +718,11 @@ static void test_incomplete(void **state) {
   check_err("1 to", "expected an expression, found the end of the input", 4, 0, 1);
   check_err("x in", "expected a unit after 'in'", 4, 0, 1);
   check_err("print(\"abc", "unterminated string", 6, 1, 1);
-  check_err("kind k {\n a: text\n", "expected '}' to close the kind", 17, 0, 1);
-  check_err("t x {\n a: 1\n", "expected '}' to close the declaration", 11, 0, 1);
+  check_err("kind k {\n a: text\n", "the '{' of kind k on line 1 is never closed", 7, 1, 1);
+  check_err("t x {\n a: 1\n", "the '{' of t x on line 1 is never closed", 4, 1, 1);
+  check_err("t x {\n a: 1\nt y {\n b: 2\n}\n",
+            "the '{' of t x on line 1 is never closed; it probably should be closed "
+            "before line 3", 4, 1, 1);
   /* complete but wrong */
   check_err("1 + )", "expected an expression, found ')'", 4, 1, 0);
   check_err("let x", "expected '=' after 'let x', found the end of the input", 5, 0, 0);
