@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "parser.h"
 #include "vm.h"
 
 typedef enum {
@@ -46,6 +47,8 @@ struct Compiler {
   Compiler *enclosing;
   Compiler *root;      /* the outermost, on kd_compile's stack */
   Compiler *innermost; /* root only: the deepest compiler on the heap */
+  bool imports;        /* root only: an import was compiled, which may
+                          define any name */
   KaderState *K;
   ObjModule *module;
   ObjFunction *fn;
@@ -603,12 +606,26 @@ static void kind_decl(Compiler *c, Node *n) {
   bind_name(c, n->name, true, n->name_span);
 }
 
+/* `retrun x` and `kidn taak { ... }` read as declarations of a kind that
+** does not exist: when the kind is a misspelt keyword and nothing so far
+** defines it (no binding of this file, no import, nothing in the state),
+** that is the error. */
+static void check_keyword_kind(Compiler *c, Node *n) {
+  const char *kw = kd_keyword_typo(n->name2, strlen(n->name2));
+  if (!kw || c->root->imports) return;
+  int slot = global_slot(c, n->name2, n->name2_span);
+  if (c->K->global_flags[slot] & (GLOBAL_DEFINED | GLOBAL_LET)) return;
+  fail(c, n->name2_span, "there is no kind '%s', and '%s' is not a keyword: did you "
+       "mean '%s'?", n->name2, n->name2, kw);
+}
+
 static void decl(Compiler *c, Node *n) {
   /* the kind */
   int local = resolve_local(c, n->name2);
   if (local >= 0 || resolve_upval(c, n->name2, n->name2_span) >= 0) {
     load_name(c, n->name2, n->name2_span);
   } else {
+    check_keyword_kind(c, n);
     emit_op(c, OP_GET_KIND, 1, n->name2_span);
     emit_u16(c, global_slot(c, n->name2, n->name2_span), n->name2_span);
   }
@@ -1016,6 +1033,7 @@ static void stmt(Compiler *c, Node *n) {
     case N_EXPECT: expect_stmt(c, n); break;
     case N_REQUIRES: requires_stmt(c, n); break;
     case N_IMPORT:
+      c->root->imports = true;
       emit_op(c, OP_IMPORT, 0, n->span);
       emit_u16(c, add_const(c, OBJ_VAL(str_new(c->K, n->str, n->str_len)),
                             n->span), n->span);
@@ -1065,6 +1083,7 @@ ObjFunction *kd_compile(KaderState *K, ObjModule *m, Node *program,
                         bool print_result) {
   Compiler c;
   c.innermost = NULL;
+  c.imports = false;
   CompileJob job = {&c, m, program, print_result, NULL};
   KaderResult r = kd_protect(K, compile_job, &job);
   if (r != KADER_OK) {

@@ -385,7 +385,11 @@ static void report_undefined(Lint *L, const char *name, Span at, bool as_kind) {
   char buf[120];
   KdSuggest s = kd_suggest_begin(name);
   suggest_names(L, &s, as_kind);
-  if (as_kind)
+  const char *kw = as_kind && !s.best ? kd_keyword_typo(name, strlen(name)) : NULL;
+  if (kw) /* `retrun x` reads as a declaration of kind retrun */
+    finding(L, at, "undefined", "there is no kind '%s', and '%s' is not a keyword: did you "
+            "mean '%s'?", name, name, kw);
+  else if (as_kind)
     finding(L, at, "undefined", "there is no kind '%s'%s", name, kd_suggest_text(&s, buf, sizeof buf));
   else if (std_unit(L, name) >= 0 || file_unit(L, name))
     finding(L, at, "undefined", "'%s' is not defined (it is a unit: write a number before "

@@ -13,6 +13,7 @@
 
 #include "lexer.h"
 #include "parser.h"
+#include "suggest.h"
 
 
 typedef struct Parser {
@@ -25,6 +26,9 @@ typedef struct Parser {
   uint32_t prev_end; /* where that token ended: errors at the end of the
                         input point there, not past trailing comments */
   int depth;
+  uint32_t ntok;     /* tokens read so far (not line breaks) */
+  Token stmt_first;  /* the first token of the statement being parsed */
+  uint32_t stmt_ntok; /* ntok when it was read */
   int in_expect;   /* in `expect …`: a number followed by `within` is no unit */
   ParseError *err;
   jmp_buf fail;
@@ -71,6 +75,64 @@ static int continues(TokenType t) {
   }
 }
 
+/* Two three-letter words of the same letters: "fro" and "for". */
+static int same_letters(const char *a, const char *b) {
+  char x[4], y[4], t;
+  int i, j;
+  memcpy(x, a, 4);
+  memcpy(y, b, 4);
+  for (i = 0; i < 3; i++)
+    for (j = i + 1; j < 3; j++) {
+      if (x[j] < x[i]) { t = x[i]; x[i] = x[j]; x[j] = t; }
+      if (y[j] < y[i]) { t = y[i]; y[i] = y[j]; y[j] = t; }
+    }
+  return memcmp(x, y, 3) == 0;
+}
+
+const char *kd_keyword_typo(const char *name, size_t len) {
+  /* Kader's keywords of three letters or more (shorter ones are a letter
+  ** away from too many names; of three letters only the same letters in
+  ** another order count), and other languages' words for them */
+  static const struct { const char *word, *keyword; } words[] = {
+    {"and", "and"}, {"break", "break"}, {"continue", "continue"}, {"else", "else"},
+    {"expect", "expect"}, {"false", "false"}, {"for", "for"}, {"import", "import"},
+    {"kind", "kind"}, {"let", "let"}, {"mod", "mod"}, {"nil", "nil"}, {"not", "not"},
+    {"return", "return"}, {"true", "true"}, {"unit", "unit"}, {"var", "var"},
+    {"while", "while"}, {"function", "fn"}, {"func", "fn"}, {"def", "fn"},
+    {"elif", "else if"}, {"elsif", "else if"}, {"elseif", "else if"}, {"const", "let"},
+    {"null", "nil"}, {"foreach", "for"},
+  };
+  char q[KD_SUGGEST_MAX_LEN + 1];
+  size_t i;
+  KdSuggest s;
+  if (len < 3 || len > KD_SUGGEST_MAX_LEN) return NULL;
+  memcpy(q, name, len);
+  q[len] = '\0';
+  s = kd_suggest_begin(q);
+  for (i = 0; i < sizeof words / sizeof *words; i++) {
+    if (strcmp(words[i].word, q) == 0) /* another language's word as it is */
+      return strcmp(words[i].word, words[i].keyword) != 0 ? words[i].keyword : NULL;
+    kd_suggest_consider(&s, words[i].word);
+  }
+  if (s.best && len == 3 && !same_letters(q, s.best)) return NULL; /* foo, bar, vat */
+  for (i = 0; s.best && i < sizeof words / sizeof *words; i++)
+    if (words[i].word == s.best) return words[i].keyword;
+  return NULL;
+}
+
+/* A statement that fails at its second or third token and starts with a
+** name that is a keyword misspelt ("improt \"x\"", "fro x in l", "lte x = 1"):
+** the error is the misspelling. Only then: a variable called `retrun`
+** still works. */
+static void check_keyword_typo(Parser *P, Token name) {
+  const char *kw;
+  if (name.type != TK_NAME || P->lx.sub) return;
+  kw = kd_keyword_typo(P->src + name.span.off, name.span.len);
+  if (kw)
+    fail(P, name.span, "'%.*s' is not a keyword: did you mean '%s'?", (int)name.span.len,
+         P->src + name.span.off, kw);
+}
+
 /* An error about token t. At the end of the input, a REPL can still fix it
 ** with another line when a bracket is open or the last token continues. */
 static _Noreturn void fail_at(Parser *P, Token t, const char *fmt, ...) {
@@ -78,6 +140,8 @@ static _Noreturn void fail_at(Parser *P, Token t, const char *fmt, ...) {
   int incomplete = t.type == TK_EOF && !P->lx.sub &&
                    (P->lx.nest > 0 || continues(P->prev));
   Span sp = t.span;
+  if (P->ntok - P->stmt_ntok <= 2 && t.span.off > P->stmt_first.span.off)
+    check_keyword_typo(P, P->stmt_first);
   if (P->lx.runaway && P->lx.runaway - 1 < t.span.off && !P->lx.sub)
     /* a string ran on into code: what follows is all out of step */
     fail(P, (Span){(uint32_t)P->lx.runaway - 1, 1}, "the string on line %u is never "
@@ -123,6 +187,7 @@ static void next(Parser *P) {
   }
   if (P->has_ahead) { P->cur = P->ahead; P->has_ahead = 0; }
   else P->cur = lex_next(&P->lx);
+  if (P->cur.type != TK_NEWLINE) P->ntok++;
   if (P->cur.type == TK_ERROR) {
     P->err->span = P->lx.err_span;
     P->err->incomplete = P->lx.err_incomplete && !P->lx.sub;
@@ -1162,6 +1227,7 @@ static Node *declaration(Parser *P) {
       } else if (first.type == TK_NAME && after == TK_NAME) {
         add_node(P, &items, declaration(P));
       } else {
+        check_keyword_typo(P, kind); /* whlie x { print(x) } */
         check_left_open(P, brace);
         fail_at(P, first,
                 "expected a field ('name: value') or a nested declaration, found %s",
@@ -1467,6 +1533,8 @@ static NodeList statements(Parser *P, int in_block) {
       if (in_block) break;
       fail(P, P->cur.span, "found '}' without a matching '{'");
     }
+    P->stmt_first = P->cur;
+    P->stmt_ntok = P->ntok;
     add_node(P, &items, statement(P));
     if (!at_statement_end(P))
       fail_at(P, P->cur, "expected a line break or ';' after the statement, found %s",

@@ -47,6 +47,10 @@ uint32_t kd_left_open_before(const char *src, size_t len, size_t open, size_t at
 /* "the '{' of task a", "the '(' of the call to f": the bracket at off. */
 void kd_opener_text(const char *src, size_t off, char *buf, size_t cap);
 
+/* The keyword a name probably misspells ("retrun": "return"), or that
+** another language's word stands for ("function": "fn"); NULL if none. */
+const char *kd_keyword_typo(const char *name, size_t len);
+
 /* The line (from 1) that holds offset off. */
 uint32_t kd_line_of(const char *src, size_t off);
 

@@ -274,5 +274,11 @@ SESSIONS = [
         step("print(mean([6,5, 7]))" + ENTER,
              has="'6,5' is ambiguous: write 6.5 for one number", ends="> "),
         step("print(mean([6.5, 7]))" + ENTER, line="6,75"),
+        step('improt "x"' + ENTER,
+             has="'improt' is not a keyword: did you mean 'import'?", ends="> "),
+        step("kidn taak { }" + ENTER,
+             has="'kidn' is not a keyword: did you mean 'kind'?", ends="> "),
+        step("let retrun = 2" + ENTER),
+        step("retrun * 21" + ENTER, line="42"),
     ]},
 ]

@@ -115,3 +115,17 @@ CASES += [
                       "KADER --output \"$d\" run \"$d/c.md\" && grep -c 149793 \"$d/c.out.md\""),
      "stdout": "1\n"},
 ]
+
+# ---- misspelt keywords in kader check (the REPL: tests/repl_sessions.py) ----
+CASES += [
+    {"command": shell("printf 'lte x = 1\\n' > \"$d/m.kader\"; "
+                      "KADER check \"$d/m.kader\" | sed \"s#$d#DIR#\""),
+     "stdout": "DIR/m.kader:1:1: 'lte' is not a keyword: did you mean 'let'?\n"
+               "0 passed, 1 failed\n"},
+    {"command": shell("printf 'fn f(x) {\\n  retrun x\\n}\\nf(1)\\n' > \"$d/m.kader\"; "
+                      "KADER check \"$d/m.kader\" | sed \"s#$d#DIR#\""),
+     "stdout": "DIR/m.kader:2:3: there is no kind 'retrun', and 'retrun' is not a keyword:"
+               " did you mean 'return'?\n"
+               "DIR/m.kader:2:3: the model stopped: there is no kind 'retrun', and 'retrun'"
+               " is not a keyword: did you mean 'return'?\n0 passed, 2 failed\n"},
+]
