@@ -15,7 +15,15 @@ typedef struct Span { uint32_t off, len; } Span;
 
 /* ---- arena ---------------------------------------------------------- */
 typedef struct ArenaBlock ArenaBlock;
-typedef struct Arena { ArenaBlock *head; int failed; } Arena;
+/* Where blocks come from: zeroed memory of new_size bytes (NULL: refused,
+** as past a memory limit), or, with new_size 0, old given back. */
+typedef void *(*ArenaMemory)(void *ud, void *old, size_t old_size, size_t new_size);
+typedef struct Arena {
+  ArenaBlock *head;
+  int failed;
+  ArenaMemory memory;   /* NULL: calloc and free */
+  void *memory_ud;
+} Arena;
 
 void arena_init(Arena *a);
 /* Zeroed memory; NULL (and a->failed set) when out of memory. */

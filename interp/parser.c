@@ -1577,8 +1577,9 @@ static Node *program(Parser *P, size_t len) {
 Node *kd_parse(Arena *arena, const char *src, size_t len, ParseError *err) {
   Parser P;
   memset(err, 0, sizeof *err);
-  if (len >= UINT32_MAX) {
-    snprintf(err->message, sizeof err->message, "the source is too large");
+  if (len > KD_MAX_SOURCE) {
+    snprintf(err->message, sizeof err->message, "the model is larger than "
+             KD_MAX_SOURCE_TEXT ", the most a model may be; data belongs in a CSV file");
     return NULL;
   }
   memset(&P, 0, sizeof P);

@@ -16,6 +16,12 @@
 #define KD_MAX_HEIGHT 1000
 #endif
 
+/* The largest source the parser reads: a model of more than this is an
+** error that says so (data belongs in a CSV file), before anything grows
+** with it. */
+#define KD_MAX_SOURCE (16u << 20)
+#define KD_MAX_SOURCE_TEXT "16 MB"
+
 /* How deeply brackets, blocks and interpolations may nest: this bounds the
 ** parser's own recursion. */
 #define KD_MAX_NESTING 200

@@ -129,3 +129,38 @@ CASES += [
                "DIR/m.kader:2:3: the model stopped: there is no kind 'retrun', and 'retrun'"
                " is not a keyword: did you mean 'return'?\n0 passed, 2 failed\n"},
 ]
+
+# ---- large or endless input ----
+CASES += [
+    # what is not a regular file is refused before it is read
+    {"args": ["/dev/zero"], "exit": 2,
+     "stderr_has": ["kader: cannot read /dev/zero: it is not a regular file"]},
+    {"args": ["check", "/dev/zero"], "exit": 1,
+     "stdout_has": ["cannot read /dev/zero: it is not a regular file"]},
+    {"args": ["-e", "import \"/dev/zero\""], "exit": 1,
+     "stderr_has": ["cannot import \"/dev/zero\": it is not a regular file"]},
+    {"command": shell("ln -s /dev/zero \"$d/p.md\"; KADER --output \"$d\" run \"$d/p.md\" "
+                      "2>&1 | sed \"s#$d#DIR#\""),
+     "stdout": "kader: cannot read DIR/p.md: it is not a regular file\n"},
+    # a model larger than the limit: an error that says the limit
+    {"command": shell("head -c 16777217 /dev/zero | tr '\\0' '\\n' > \"$d/big.kader\"; "
+                      "KADER \"$d/big.kader\" 2>&1 | sed \"s#$d#DIR#\"; "
+                      "printf 'import \"big.kader\"\\n' > \"$d/m.kader\"; "
+                      "KADER \"$d/m.kader\" 2>&1 | head -1 | sed \"s#$d#DIR#\""),
+     "stdout": "kader: cannot read DIR/big.kader: it is larger than 16 MB, the most a model"
+               " may be (data belongs in a CSV file)\n"
+               "DIR/m.kader:1:1: runtime error: cannot import \"big.kader\": it is larger"
+               " than 16 MB, the most a model may be (data belongs in a CSV file)\n"},
+    {"command": shell("head -c 16777217 /dev/zero | tr '\\0' '\\n' | KADER - 2>&1 | head -1; "
+                      "KADER - < /dev/zero; echo \"exit $?\""),
+     "stdout": "<stdin>:1:1: error: the model is larger than 16 MB, the most a model may be;"
+               " data belongs in a CSV file\nexit 1\n"},
+    {"command": shell("head -c 16777217 /dev/zero | KADER fmt -; echo \"exit $?\""),
+     "stdout": "exit 2\n"},
+    # the syntax tree counts against --memory-limit
+    {"command": shell("python3 -c \"print('let l = [' + '1, ' * 60000 + '1]')\" > \"$d/l.kader\"; "
+                      "echo 'print(len(l))' >> \"$d/l.kader\"; "
+                      "KADER --memory-limit 5 \"$d/l.kader\" 2>&1 | head -c 200 | head -1 | "
+                      "sed \"s#$d#DIR#\"; KADER --memory-limit 50 \"$d/l.kader\""),
+     "stdout": "DIR/l.kader:1:58337: error: out of memory\n60001\n"},
+]
