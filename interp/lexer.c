@@ -343,6 +343,19 @@ static Token runaway_string(Lexer *L) {
                   "'\"' is probably missing at the end of that line", line);
 }
 
+size_t lex_regex_end(const char *s, size_t slash, size_t end) {
+  size_t p = slash + 1;
+  int in_class = 0;
+  while (p < end && s[p] != '\n') {
+    if (s[p] == '\\' && p + 1 < end && s[p + 1] != '\n') { p += 2; continue; }
+    if (s[p] == '[') in_class = 1;
+    else if (s[p] == ']') in_class = 0;
+    else if (s[p] == '/' && !in_class) break;
+    p++;
+  }
+  return p;
+}
+
 /* ---- tokens --------------------------------------------------------- */
 
 static int suppress_newlines(const Lexer *L) {

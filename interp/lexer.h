@@ -88,6 +88,12 @@ size_t lex_next_interp(const char *src, size_t from, size_t to);
 ** (which needs to - from bytes) and returns the decoded length. */
 size_t lex_unescape(const char *src, size_t from, size_t to, char *out);
 
+/* A regular expression literal whose '/' is at `slash` (the parser reads
+** it, not the lexer): the offset of the '/' that ends its pattern, the
+** next one on the line not escaped or in a [...] class; when there is none,
+** the offset of the line break or `end`. */
+size_t lex_regex_end(const char *src, size_t slash, size_t end);
+
 /* Length of the valid UTF-8 sequence at s[0..n) (code point in *cp), or 0. */
 int lex_utf8(const unsigned char *s, size_t n, unsigned long *cp);
 

@@ -117,16 +117,22 @@ void kd_run_module(KaderState *K, ObjModule *m, bool print) {
   kd_call(K, OBJ_VAL(cl), 0, NULL);
 }
 
+/* The file's status, or false with *why (it is missing, or a directory). */
+static bool stat_file(const char *path, struct stat *st, const char **why) {
+  if (stat(path, st) != 0) {
+    *why = strerror(errno);
+    return false;
+  }
+  if (S_ISDIR(st->st_mode)) {
+    *why = "it is a directory";
+    return false;
+  }
+  return true;
+}
+
 char *kd_read_file(const char *path, size_t *len, const char **why) {
   struct stat st;
-  if (stat(path, &st) != 0) {
-    *why = strerror(errno);
-    return NULL;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    *why = "it is a directory";
-    return NULL;
-  }
+  if (!stat_file(path, &st, why)) return NULL;
   FILE *f = fopen(path, "rb");
   if (!f) {
     *why = strerror(errno);
@@ -167,14 +173,7 @@ char *kd_read_file(const char *path, size_t *len, const char **why) {
 
 char *kd_read_source(const char *path, size_t *len, const char **why) {
   struct stat st;
-  if (stat(path, &st) != 0) {
-    *why = strerror(errno);
-    return NULL;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    *why = "it is a directory";
-    return NULL;
-  }
+  if (!stat_file(path, &st, why)) return NULL;
   /* /dev/zero, a pipe, a terminal: reading one may never end */
   if (!S_ISREG(st.st_mode)) {
     *why = "it is not a regular file";

@@ -702,15 +702,7 @@ static Node *record_literal(Parser *P) {
 static Node *regex_literal(Parser *P) {
   Token t = P->cur;
   const char *s = P->src;
-  size_t p = t.span.off + 1, end = P->lx.end;
-  int in_class = 0;
-  while (p < end && s[p] != '\n') {
-    if (s[p] == '\\' && p + 1 < end && s[p + 1] != '\n') { p += 2; continue; }
-    if (s[p] == '[') in_class = 1;
-    else if (s[p] == ']') in_class = 0;
-    else if (s[p] == '/' && !in_class) break;
-    p++;
-  }
+  size_t end = P->lx.end, p = lex_regex_end(s, t.span.off, end);
   if (p >= end || s[p] != '/')
     fail(P, (Span){t.span.off, 1}, "unterminated regular expression: a pattern "
          "ends with / on the same line");

@@ -96,15 +96,7 @@ static int operand_end(TokenType t) {
 ** or in a [...] class, then the flags. */
 static void skip_regex(Lexer *L, size_t off) {
   const char *s = L->src;
-  size_t p = off + 1, end = L->end;
-  int in_class = 0;
-  while (p < end && s[p] != '\n') {
-    if (s[p] == '\\' && p + 1 < end && s[p + 1] != '\n') { p += 2; continue; }
-    if (s[p] == '[') in_class = 1;
-    else if (s[p] == ']') in_class = 0;
-    else if (s[p] == '/' && !in_class) break;
-    p++;
-  }
+  size_t end = L->end, p = lex_regex_end(s, off, end);
   if (p < end && s[p] == '/') p++;
   while (p < end && ((s[p] >= 'a' && s[p] <= 'z') || (s[p] >= 'A' && s[p] <= 'Z'))) p++;
   L->pos = p;
