@@ -20,6 +20,15 @@ struct ArenaBlock {
 void arena_init(Arena *a) {
   a->head = NULL;
   a->failed = 0;
+  a->memory = NULL;
+  a->memory_ud = NULL;
+}
+
+static ArenaBlock *new_block(Arena *a, size_t cap) {
+  size_t size = sizeof(ArenaBlock) + cap;
+  ArenaBlock *b = a->memory ? a->memory(a->memory_ud, NULL, 0, size) : calloc(1, size);
+  if (b) b->cap = cap;
+  return b;
 }
 
 void *arena_alloc(Arena *a, size_t size) {
@@ -32,9 +41,8 @@ void *arena_alloc(Arena *a, size_t size) {
     /* A big request gets a block of its own so the current block keeps
     ** serving small ones. */
     size_t cap = need > ARENA_BLOCK_SIZE / 4 ? need : ARENA_BLOCK_SIZE;
-    ArenaBlock *nb = calloc(1, sizeof(ArenaBlock) + cap);
+    ArenaBlock *nb = new_block(a, cap);
     if (nb == NULL) goto oom;
-    nb->cap = cap;
     if (b != NULL && cap != ARENA_BLOCK_SIZE) {
       nb->next = b->next; /* keep the partly used block at the head */
       b->next = nb;
@@ -68,7 +76,8 @@ void arena_free(Arena *a) {
   ArenaBlock *b = a->head;
   while (b != NULL) {
     ArenaBlock *next = b->next;
-    free(b);
+    if (a->memory) a->memory(a->memory_ud, b, sizeof(ArenaBlock) + b->cap, 0);
+    else free(b);
     b = next;
   }
   a->head = NULL;

@@ -15,7 +15,15 @@ typedef struct Span { uint32_t off, len; } Span;
 
 /* ---- arena ---------------------------------------------------------- */
 typedef struct ArenaBlock ArenaBlock;
-typedef struct Arena { ArenaBlock *head; int failed; } Arena;
+/* Where blocks come from: zeroed memory of new_size bytes (NULL: refused,
+** as past a memory limit), or, with new_size 0, old given back. */
+typedef void *(*ArenaMemory)(void *ud, void *old, size_t old_size, size_t new_size);
+typedef struct Arena {
+  ArenaBlock *head;
+  int failed;
+  ArenaMemory memory;   /* NULL: calloc and free */
+  void *memory_ud;
+} Arena;
 
 void arena_init(Arena *a);
 /* Zeroed memory; NULL (and a->failed set) when out of memory. */
@@ -47,6 +55,7 @@ typedef struct TypeExpr TypeExpr;
 struct TypeExpr {
   TypeKind kind;
   Span span;
+  uint32_t height;      /* as Node's */
   const char *name;     /* T_NAME */
   UnitExpr *unit;       /* T_UNIT (also set for T_NAME: the one-atom unit) */
   TypeExpr *a, *b;      /* T_LIST_OF: a = element; T_OR: a or b */
@@ -114,7 +123,10 @@ typedef struct KindField {
 struct Node {
   NodeKind kind;
   Span span;              /* the whole construct */
-  int op;                 /* UnaryOp / BinaryOp */
+  uint16_t op;            /* UnaryOp / BinaryOp */
+  uint16_t height;        /* 1 + the height of the highest child: every walk
+                             over the tree recurses at most this deep, and
+                             the parser keeps it at most KD_MAX_HEIGHT */
   Node *a, *b, *c;
   NodeList items;
   double number;          /* N_NUMBER, N_QUANTITY, N_UNIT_DECL factor */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "parser.h"
 
 typedef struct { char **items; int count, cap; } PathList;
 
@@ -58,6 +59,12 @@ char *kd_cli_read(FILE *f, size_t *len) {
   while (buf) {
     n += fread(buf + n, 1, cap - n, f);
     if (n < cap) break;
+    if (n > KD_MAX_SOURCE) { /* no model is this large: /dev/zero, a runaway pipe */
+      free(buf);
+      *len = n;
+      errno = EFBIG;
+      return NULL;
+    }
     char *bigger = realloc(buf, cap * 2);
     if (!bigger) free(buf);
     buf = bigger;

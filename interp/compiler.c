@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "parser.h"
 #include "vm.h"
 
 typedef enum {
@@ -44,6 +45,10 @@ typedef struct Loop {
 
 struct Compiler {
   Compiler *enclosing;
+  Compiler *root;      /* the outermost, on kd_compile's stack */
+  Compiler *innermost; /* root only: the deepest compiler on the heap */
+  bool imports;        /* root only: an import was compiled, which may
+                          define any name */
   KaderState *K;
   ObjModule *module;
   ObjFunction *fn;
@@ -433,6 +438,8 @@ static void expr(Compiler *c, Node *n) {
 static void compiler_init(Compiler *c, Compiler *enclosing, KaderState *K,
                           ObjModule *m) {
   c->enclosing = enclosing;
+  c->root = enclosing ? enclosing->root : c;
+  c->root->innermost = enclosing ? c : NULL;
   c->K = K;
   c->module = m;
   c->fn = NULL;
@@ -441,8 +448,8 @@ static void compiler_init(Compiler *c, Compiler *enclosing, KaderState *K,
   c->loop = NULL;
   c->defining_kind = NULL;
   c->depth = c->max_depth = 0;
-  c->fn = function_new(K, m);
   K->compiler = c; /* from here on the function is a root */
+  c->fn = function_new(K, m);
   /* slot 0 holds the function being called */
   add_local(c, "", true, (Span){0, 0});
   adjust(c, 1);
@@ -457,29 +464,36 @@ static ObjFunction *compiler_end(Compiler *c, Span span) {
   return fn;
 }
 
+/* An inner function's compiler lives on the heap: with its locals and
+** upvalues it is kilobytes, and functions nest in functions. If compiling
+** fails, kd_compile frees what is left from the root's innermost up. */
 static void function(Compiler *c, Node *n, const char *doc) {
-  Compiler inner;
-  compiler_init(&inner, c, c->K, c->module);
-  ObjFunction *fn = inner.fn;
-  if (n->name) fn->name = intern(&inner, n->name);
-  else fn->name = intern(&inner, "fn");
-  if (doc) fn->doc = intern(&inner, doc);
+  Compiler *inner = kd_realloc(c->K, NULL, 0, sizeof *inner);
+  compiler_init(inner, c, c->K, c->module);
+  ObjFunction *fn = inner->fn;
+  if (n->name) fn->name = intern(inner, n->name);
+  else fn->name = intern(inner, "fn");
+  if (doc) fn->doc = intern(inner, doc);
   fn->arity = (int)n->param_count;
   if (n->param_count > 255) fail(c, n->span, "a function may take at most 255 parameters");
-  begin_scope(&inner);
+  begin_scope(inner);
   for (uint32_t i = 0; i < n->param_count; i++) {
-    add_local(&inner, n->params[i].name, false, n->params[i].span);
-    adjust(&inner, 1);
+    add_local(inner, n->params[i].name, false, n->params[i].span);
+    adjust(inner, 1);
   }
-  block(&inner, n->a);
-  compiler_end(&inner, n->span);
+  block(inner, n->a);
+  compiler_end(inner, n->span);
+  kd_push_root(c->K, OBJ_VAL(fn)); /* no compiler holds it any more */
   int k = add_const(c, OBJ_VAL(fn), n->span);
+  kd_pop_root(c->K);
   emit_op(c, OP_CLOSURE, 1, n->span);
   emit_u16(c, k, n->span);
   for (int i = 0; i < fn->upvalue_count; i++) {
-    emit_byte(c, inner.upvals[i].is_local ? 1 : 0, n->span);
-    emit_byte(c, inner.upvals[i].index, n->span);
+    emit_byte(c, inner->upvals[i].is_local ? 1 : 0, n->span);
+    emit_byte(c, inner->upvals[i].index, n->span);
   }
+  c->root->innermost = c == c->root ? NULL : c;
+  kd_realloc(c->K, inner, sizeof *inner, 0);
 }
 
 /* ---- kinds and declarations ---- */
@@ -592,12 +606,26 @@ static void kind_decl(Compiler *c, Node *n) {
   bind_name(c, n->name, true, n->name_span);
 }
 
+/* `retrun x` and `kidn taak { ... }` read as declarations of a kind that
+** does not exist: when the kind is a misspelt keyword and nothing so far
+** defines it (no binding of this file, no import, nothing in the state),
+** that is the error. */
+static void check_keyword_kind(Compiler *c, Node *n) {
+  const char *kw = kd_keyword_typo(n->name2, strlen(n->name2));
+  if (!kw || c->root->imports) return;
+  int slot = global_slot(c, n->name2, n->name2_span);
+  if (c->K->global_flags[slot] & (GLOBAL_DEFINED | GLOBAL_LET)) return;
+  fail(c, n->name2_span, "there is no kind '%s', and '%s' is not a keyword: did you "
+       "mean '%s'?", n->name2, n->name2, kw);
+}
+
 static void decl(Compiler *c, Node *n) {
   /* the kind */
   int local = resolve_local(c, n->name2);
   if (local >= 0 || resolve_upval(c, n->name2, n->name2_span) >= 0) {
     load_name(c, n->name2, n->name2_span);
   } else {
+    check_keyword_kind(c, n);
     emit_op(c, OP_GET_KIND, 1, n->name2_span);
     emit_u16(c, global_slot(c, n->name2, n->name2_span), n->name2_span);
   }
@@ -1005,6 +1033,7 @@ static void stmt(Compiler *c, Node *n) {
     case N_EXPECT: expect_stmt(c, n); break;
     case N_REQUIRES: requires_stmt(c, n); break;
     case N_IMPORT:
+      c->root->imports = true;
       emit_op(c, OP_IMPORT, 0, n->span);
       emit_u16(c, add_const(c, OBJ_VAL(str_new(c->K, n->str, n->str_len)),
                             n->span), n->span);
@@ -1024,21 +1053,47 @@ static void stmt(Compiler *c, Node *n) {
   }
 }
 
+typedef struct CompileJob {
+  Compiler *c;
+  ObjModule *m;
+  Node *program;
+  bool print_result;
+  ObjFunction *fn;
+} CompileJob;
+
+static void compile_job(KaderState *K, void *ud) {
+  CompileJob *job = ud;
+  Compiler *c = job->c;
+  Node *program = job->program;
+  compiler_init(c, NULL, K, job->m);
+  Span end = {job->m->source->len, 0};
+  if (job->print_result && program->items.count == 1 &&
+      program->items.items[0]->kind == N_EXPR_STMT) {
+    Node *e = program->items.items[0];
+    expr(c, e->a);
+    emit_op(c, OP_PRINT_RESULT, -1, e->span);
+  } else {
+    for (uint32_t i = 0; i < program->items.count; i++)
+      stmt(c, program->items.items[i]);
+  }
+  job->fn = compiler_end(c, end);
+}
+
 ObjFunction *kd_compile(KaderState *K, ObjModule *m, Node *program,
                         bool print_result) {
   Compiler c;
-  compiler_init(&c, NULL, K, m);
-  Span end = {m->source->len, 0};
-  if (print_result && program->items.count == 1 &&
-      program->items.items[0]->kind == N_EXPR_STMT) {
-    Node *e = program->items.items[0];
-    expr(&c, e->a);
-    emit_op(&c, OP_PRINT_RESULT, -1, e->span);
-  } else {
-    for (uint32_t i = 0; i < program->items.count; i++)
-      stmt(&c, program->items.items[i]);
+  c.innermost = NULL;
+  c.imports = false;
+  CompileJob job = {&c, m, program, print_result, NULL};
+  KaderResult r = kd_protect(K, compile_job, &job);
+  if (r != KADER_OK) {
+    for (Compiler *x = c.innermost, *up; x != NULL && x != &c; x = up) {
+      up = x->enclosing;
+      kd_realloc(K, x, sizeof *x, 0);
+    }
+    kd_rethrow(K, r);
   }
-  return compiler_end(&c, end);
+  return job.fn;
 }
 
 void compiler_mark_roots(KaderState *K) {

@@ -13,6 +13,11 @@
 ObjFunction *kd_compile(KaderState *K, ObjModule *m, Node *program,
                         bool print_result);
 
+/* An arena whose blocks count against K's memory limit and come from its
+** allocator (module.c): past the limit a block is refused, and the parser
+** reports "out of memory" where it was. */
+void kd_arena_init(KaderState *K, Arena *a);
+
 /* The functions being compiled are garbage-collection roots. */
 void compiler_mark_roots(KaderState *K);
 

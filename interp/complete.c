@@ -109,7 +109,7 @@ void kader_complete(KaderState *K, const char *line, size_t len,
       add_word(&w, n->chars, n->len);
     }
   }
-  qsort(w.words, w.count, sizeof *w.words, by_text);
+  if (w.count > 1) qsort(w.words, w.count, sizeof *w.words, by_text);
   for (size_t i = 0; i < w.count; i++) {
     if (strncmp(w.words[i], prefix, plen) == 0) add(ud, w.words[i]);
     free(w.words[i]);

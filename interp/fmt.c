@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "lexer.h"
 #include "parser.h"
 #include "vm.h"
@@ -596,11 +597,11 @@ typedef struct Parsed {
   int status; /* TOK_* */
 } Parsed;
 
-static void parse_source(Parsed *P, const char *src, size_t len) {
+static void parse_source(KaderState *K, Parsed *P, const char *src, size_t len) {
   memset(P, 0, sizeof *P);
   P->src = src;
   P->len = len;
-  arena_init(&P->arena);
+  kd_arena_init(K, &P->arena);
   P->tree = kd_parse(&P->arena, src, len, &P->err);
   if (!P->tree) return;
   collect_marks(P->tree, src, len, &P->marks);
@@ -686,7 +687,7 @@ static char *format_parsed(KaderState *K, const char *name, Parsed *orig) {
   free(code.t);
   if (orig->status == TOK_UNSURE) { plain_error(K, name, meaning_msg); return NULL; }
   if (!out) { plain_error(K, name, "out of memory"); return NULL; }
-  parse_source(&again, out, out_len);
+  parse_source(K, &again, out, out_len);
   ok = again.tree && again.status == TOK_OK && same_meaning(orig, &again);
   if (!ok && again.tree && again.status == TOK_NOMEM) plain_error(K, name, "out of memory");
   else if (!ok) plain_error(K, name, meaning_msg);
@@ -707,7 +708,7 @@ char *kader_format_source(KaderState *K, const char *name, const char *src, size
     plain_error(K, name, "the file holds a NUL byte; kader fmt leaves it as it is");
     return NULL;
   }
-  parse_source(&orig, src, len);
+  parse_source(K, &orig, src, len);
   if (!orig.tree) {
     SyntaxJob job;
     job.name = name;

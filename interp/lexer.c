@@ -315,6 +315,47 @@ size_t lex_unescape(const char *s, size_t from, size_t to, char *out) {
   return n;
 }
 
+/* A string whose text goes on after a line break with what reads as a
+** statement ("abc<newline>let b = ") has probably lost its closing quote:
+** the quotes after it are then all paired the wrong way round. */
+static int runs_into_code(const Lexer *L, size_t from, size_t to) {
+  static const char *const starts[] = {"let ", "var ", "fn ", "if ", "for ", "while ",
+                                       "return", "import ", "kind ", "print("};
+  const char *s = L->src, *nl = memchr(s + from, '\n', to - from);
+  size_t p, k;
+  if (nl == NULL) return 0;
+  for (p = (size_t)(nl - s) + 1; p < to && (s[p] == ' ' || s[p] == '\t'); p++) {}
+  for (k = 0; k < sizeof starts / sizeof *starts; k++) {
+    size_t n = strlen(starts[k]);
+    if (to - p > n && memcmp(s + p, starts[k], n) == 0) return 1;
+  }
+  return 0;
+}
+
+/* The input ends inside a string, and an earlier string ran on into code:
+** that one is the string left open. */
+static Token runaway_string(Lexer *L) {
+  size_t open = L->runaway - 1, p;
+  unsigned line = 1;
+  for (p = 0; p < open; p++)
+    if (L->src[p] == '\n') line++;
+  return error_at(L, open, 1, 1, "the string on line %u is never closed: its closing "
+                  "'\"' is probably missing at the end of that line", line);
+}
+
+size_t lex_regex_end(const char *s, size_t slash, size_t end) {
+  size_t p = slash + 1;
+  int in_class = 0;
+  while (p < end && s[p] != '\n') {
+    if (s[p] == '\\' && p + 1 < end && s[p + 1] != '\n') { p += 2; continue; }
+    if (s[p] == '[') in_class = 1;
+    else if (s[p] == ']') in_class = 0;
+    else if (s[p] == '/' && !in_class) break;
+    p++;
+  }
+  return p;
+}
+
 /* ---- tokens --------------------------------------------------------- */
 
 static int suppress_newlines(const Lexer *L) {
@@ -337,17 +378,45 @@ static size_t scan_digits(const unsigned char *s, size_t p, size_t end) {
   return p;
 }
 
+/* The end of the number that starts at p: digits, a fraction, an exponent. */
+static size_t number_end(const unsigned char *s, size_t p, size_t end) {
+  size_t q;
+  p = scan_digits(s, p, end);
+  if (p + 1 < end && s[p] == '.' && IS_DIGIT(s[p + 1])) p = scan_digits(s, p + 1, end);
+  if (p < end && (s[p] == 'e' || s[p] == 'E')) {
+    q = p + 1;
+    if (q < end && (s[q] == '+' || s[q] == '-')) q++;
+    if (q < end && IS_DIGIT(s[q])) p = scan_digits(s, q, end);
+  }
+  return p;
+}
+
+/* `6,5` with nothing between: a Dutch decimal comma or two list items? Both
+** are plausible, and guessing either gives a silently wrong number, so it is
+** an error at the comma that names both readings. */
+static Token decimal_comma(Lexer *L, size_t from, size_t comma) {
+  const unsigned char *s = (const unsigned char *)L->src;
+  size_t to = number_end(s, comma + 1, L->end), i;
+  int a = comma - from > 24 ? 24 : (int)(comma - from);
+  int b = to - comma - 1 > 24 ? 24 : (int)(to - comma - 1);
+  const char *x = L->src + from, *y = L->src + comma + 1;
+  int whole = 1; /* the part before the comma could take a decimal part */
+  for (i = from; i < comma; i++)
+    if (!IS_DIGIT(s[i]) && s[i] != '_') whole = 0;
+  if (whole)
+    return error_at(L, comma, 1, 0,
+                    "'%.*s,%.*s' is ambiguous: write %.*s.%.*s for one number "
+                    "(the decimal point is '.'), or %.*s, %.*s for two numbers",
+                    a, x, b, y, a, x, b, y, a, x, b, y);
+  return error_at(L, comma, 1, 0,
+                  "'%.*s,%.*s' is ambiguous: write %.*s, %.*s for two numbers "
+                  "(a comma is never a decimal point)", a, x, b, y, a, x, b, y);
+}
+
 static Token scan_number(Lexer *L, Token t) {
   const unsigned char *s = (const unsigned char *)L->src;
-  size_t p = scan_digits(s, L->pos, L->end), q, i, n = 0;
+  size_t p = number_end(s, L->pos, L->end), i, n = 0;
   char small[128], *buf = small;
-  if (p + 1 < L->end && s[p] == '.' && IS_DIGIT(s[p + 1]))
-    p = scan_digits(s, p + 1, L->end);
-  if (p < L->end && (s[p] == 'e' || s[p] == 'E')) {
-    q = p + 1;
-    if (q < L->end && (s[q] == '+' || s[q] == '-')) q++;
-    if (q < L->end && IS_DIGIT(s[q])) p = scan_digits(s, q, L->end);
-  }
   if (p - L->pos + 1 > sizeof small) {
     buf = malloc(p - L->pos + 1);
     if (buf == NULL) return error_at(L, L->pos, p - L->pos, 0, "out of memory");
@@ -359,6 +428,8 @@ static Token scan_number(Lexer *L, Token t) {
   t.number = kd_strtod(buf, NULL); /* overflow gives HUGE_VAL: accepted */
   if (buf != small) free(buf);
   t.span.len = (uint32_t)(p - L->pos);
+  if (p + 1 < L->end && s[p] == ',' && IS_DIGIT(s[p + 1]))
+    return decimal_comma(L, L->pos, p);
   L->pos = p;
   return t;
 }
@@ -458,8 +529,11 @@ Token lex_next(Lexer *L) {
   case '"': {
     size_t after = p;
     int r = scan_string(L, p, &after, 0);
+    if (r == SCAN_UNTERMINATED && L->runaway)
+      return runaway_string(L);
     if (r == SCAN_UNTERMINATED)
       return error_at(L, p, 1, 1, "unterminated string");
+    if (r == SCAN_OK && runs_into_code(L, p, after)) L->runaway = p + 1;
     if (r == SCAN_ERROR) {
       t.type = TK_ERROR;
       t.span = L->err_span;

@@ -57,10 +57,13 @@ typedef struct Lexer {
   int line_code, line_comment;   /* what the current line holds so far */
   int has_doc;
   size_t doc_start, doc_end;
+  size_t runaway;                /* 1 + the offset of the last string that ran
+                                    over a line break into what looks like
+                                    code; 0: none */
   /* the error, when a TK_ERROR token was returned */
   Span err_span;
   int err_incomplete;
-  char err_msg[160];
+  char err_msg[256];
 } Lexer;
 
 /* Lexes src[start, end). Offsets in tokens are absolute (into src). `sub`
@@ -84,6 +87,12 @@ size_t lex_next_interp(const char *src, size_t from, size_t to);
 /* Decodes the escapes of already lexed string text src[from, to) into out
 ** (which needs to - from bytes) and returns the decoded length. */
 size_t lex_unescape(const char *src, size_t from, size_t to, char *out);
+
+/* A regular expression literal whose '/' is at `slash` (the parser reads
+** it, not the lexer): the offset of the '/' that ends its pattern, the
+** next one on the line not escaped or in a [...] class; when there is none,
+** the offset of the line break or `end`. */
+size_t lex_regex_end(const char *src, size_t slash, size_t end);
 
 /* Length of the valid UTF-8 sequence at s[0..n) (code point in *cp), or 0. */
 int lex_utf8(const unsigned char *s, size_t n, unsigned long *cp);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "compiler.h"
 #include "parser.h"
 #include "stdlib_files.h"
 #include "suggest.h"
@@ -385,7 +386,11 @@ static void report_undefined(Lint *L, const char *name, Span at, bool as_kind) {
   char buf[120];
   KdSuggest s = kd_suggest_begin(name);
   suggest_names(L, &s, as_kind);
-  if (as_kind)
+  const char *kw = as_kind && !s.best ? kd_keyword_typo(name, strlen(name)) : NULL;
+  if (kw) /* `retrun x` reads as a declaration of kind retrun */
+    finding(L, at, "undefined", "there is no kind '%s', and '%s' is not a keyword: did you "
+            "mean '%s'?", name, name, kw);
+  else if (as_kind)
     finding(L, at, "undefined", "there is no kind '%s'%s", name, kd_suggest_text(&s, buf, sizeof buf));
   else if (std_unit(L, name) >= 0 || file_unit(L, name))
     finding(L, at, "undefined", "'%s' is not defined (it is a unit: write a number before "
@@ -490,7 +495,7 @@ static Dim product(Lint *L, bool divide, Dim a, Dim b) {
 
 /* A file's bytes (malloc'd, with a NUL after them), or NULL with *why. */
 static char *read_text(const char *path, size_t *len, const char **why) {
-  char *buf = kd_read_file(path, len, why);
+  char *buf = kd_read_source(path, len, why);
   if (!buf) return NULL;
   size_t bom = kd_bom_length(buf, *len); /* as the interpreter leaves it out */
   memmove(buf, buf + bom, *len + 1 - bom);
@@ -583,7 +588,7 @@ static Node *parse_once(Lint *L, const char *path, bool *failed) {
     out_of_memory(L);
   }
   s->canon = canon;
-  arena_init(&s->arena);
+  kd_arena_init(L->K, &s->arena);
   size_t len = 0;
   const char *why;
   s->text = read_text(path, &len, &why);
@@ -1016,7 +1021,7 @@ static void lint_job(KaderState *K, void *ud) {
   s->canon = realpath(L->path, NULL);
   if (!s->canon) s->canon = strdup(L->path);
   if (!s->canon) out_of_memory(L);
-  arena_init(&s->arena);
+  kd_arena_init(L->K, &s->arena);
   ParseError err;
   Node *program = kd_parse(&s->arena, L->src, L->len, &err);
   if (!program) {
@@ -1078,7 +1083,7 @@ int kader_lint_file(KaderState *K, const char *path, int flags, KaderLintFn repo
             .findings = VEC(Finding), .sources = VEC(Source), .top = {.list = VEC(Binding)},
             .imported = {.list = VEC(Binding)}, .locals = VEC(Binding),
             .units = VEC(const char *), .imports_ok = true};
-  arena_init(&L.scratch);
+  kd_arena_init(K, &L.scratch);
   KaderResult r = kd_protect(K, lint_job, &L);
   int n = report_all(&L, report, userdata);
   if (r != KADER_OK) { /* out of memory: what was found so far, and that */

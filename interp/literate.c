@@ -768,7 +768,7 @@ KaderResult kader_run_markdown(KaderState *K, const char *path, const char *out_
   K->steps_left = K->config.step_limit;
   size_t len = 0;
   const char *why = "";
-  char *src = kd_read_file(path, &len, &why);
+  char *src = kd_read_source(path, &len, &why);
   if (!src) return plain_error(K, KADER_SYNTAX_ERROR, path, "cannot read %s: %s", path, why);
   sandbox_at(K, path);
   Paper p = {K, path, src, len, {0}, {0}, 0, 1};

@@ -49,6 +49,36 @@ ObjModule *kd_load_module(KaderState *K, const char *path, const char *src,
   return m;
 }
 
+/* Blocks of a syntax tree are counted with the heap (kd_realloc's count),
+** but refused past the limit rather than raised: a raise would skip the
+** arena's owner, which frees it. */
+static void *tree_memory(void *ud, void *old, size_t old_size, size_t new_size) {
+  KaderState *K = ud;
+  void *p;
+  if (new_size == 0) {
+    if (K->config.realloc) K->config.realloc(K->config.alloc_userdata, old, old_size, 0);
+    else free(old);
+    K->bytes_allocated -= old_size;
+    return NULL;
+  }
+  if (K->config.memory_limit && K->bytes_allocated + new_size > K->config.memory_limit)
+    return NULL;
+  if (K->config.realloc) {
+    p = K->config.realloc(K->config.alloc_userdata, NULL, 0, new_size);
+    if (p) memset(p, 0, new_size);
+  } else {
+    p = calloc(1, new_size);
+  }
+  if (p) K->bytes_allocated += new_size;
+  return p;
+}
+
+void kd_arena_init(KaderState *K, Arena *a) {
+  arena_init(a);
+  a->memory = tree_memory;
+  a->memory_ud = K;
+}
+
 typedef struct { ObjModule *m; Arena arena; Node *program; bool print; ObjFunction *fn; } CompileJob;
 
 static void compile_job(KaderState *K, void *ud) {
@@ -59,7 +89,7 @@ static void compile_job(KaderState *K, void *ud) {
 /* Parses and compiles a module; a syntax error is raised as located error. */
 static ObjFunction *compile_module(KaderState *K, ObjModule *m, bool print) {
   CompileJob job = {m, {0}, NULL, print, NULL};
-  arena_init(&job.arena);
+  kd_arena_init(K, &job.arena);
   ParseError err;
   memset(&err, 0, sizeof err);
   job.program = kd_parse(&job.arena, m->source->chars, m->source->len, &err);
@@ -87,16 +117,22 @@ void kd_run_module(KaderState *K, ObjModule *m, bool print) {
   kd_call(K, OBJ_VAL(cl), 0, NULL);
 }
 
+/* The file's status, or false with *why (it is missing, or a directory). */
+static bool stat_file(const char *path, struct stat *st, const char **why) {
+  if (stat(path, st) != 0) {
+    *why = strerror(errno);
+    return false;
+  }
+  if (S_ISDIR(st->st_mode)) {
+    *why = "it is a directory";
+    return false;
+  }
+  return true;
+}
+
 char *kd_read_file(const char *path, size_t *len, const char **why) {
   struct stat st;
-  if (stat(path, &st) != 0) {
-    *why = strerror(errno);
-    return NULL;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    *why = "it is a directory";
-    return NULL;
-  }
+  if (!stat_file(path, &st, why)) return NULL;
   FILE *f = fopen(path, "rb");
   if (!f) {
     *why = strerror(errno);
@@ -132,6 +168,28 @@ char *kd_read_file(const char *path, size_t *len, const char **why) {
   }
   buf[n] = '\0'; /* n < cap */
   *len = n;
+  return buf;
+}
+
+char *kd_read_source(const char *path, size_t *len, const char **why) {
+  struct stat st;
+  if (!stat_file(path, &st, why)) return NULL;
+  /* /dev/zero, a pipe, a terminal: reading one may never end */
+  if (!S_ISREG(st.st_mode)) {
+    *why = "it is not a regular file";
+    return NULL;
+  }
+  if (st.st_size > (off_t)KD_MAX_SOURCE) {
+    *why = "it is larger than " KD_MAX_SOURCE_TEXT ", the most a model may be (data "
+           "belongs in a CSV file)";
+    return NULL;
+  }
+  char *buf = kd_read_file(path, len, why);
+  if (buf && *len > KD_MAX_SOURCE) { /* it grew while it was read */
+    free(buf);
+    *why = "it is larger than " KD_MAX_SOURCE_TEXT ", the most a model may be";
+    return NULL;
+  }
   return buf;
 }
 
@@ -226,7 +284,7 @@ void kd_import(KaderState *K, ObjModule *from, ObjString *path) {
   kd_push_root(K, OBJ_VAL(key));
   size_t len = 0;
   const char *why = NULL;
-  char *src = kd_read_file(shown.s, &len, &why);
+  char *src = kd_read_source(shown.s, &len, &why);
   if (!src) {
     char msg[600];
     snprintf(msg, sizeof msg, "cannot import \"%s\": %s", path->chars, why);
@@ -312,7 +370,7 @@ KaderResult kd_run_path(KaderState *K, const char *path) {
   set_sandbox(K, path);
   size_t len = 0;
   const char *why = NULL;
-  char *src = kd_read_file(path, &len, &why);
+  char *src = kd_read_source(path, &len, &why);
   if (!src) {
     char msg[600];
     snprintf(msg, sizeof msg, "kader: cannot read %s: %s\n", path, why);

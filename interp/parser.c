@@ -13,8 +13,8 @@
 
 #include "lexer.h"
 #include "parser.h"
+#include "suggest.h"
 
-#define MAX_DEPTH 200
 
 typedef struct Parser {
   Arena *arena;
@@ -26,6 +26,9 @@ typedef struct Parser {
   uint32_t prev_end; /* where that token ended: errors at the end of the
                         input point there, not past trailing comments */
   int depth;
+  uint32_t ntok;     /* tokens read so far (not line breaks) */
+  Token stmt_first;  /* the first token of the statement being parsed */
+  uint32_t stmt_ntok; /* ntok when it was read */
   int in_expect;   /* in `expect …`: a number followed by `within` is no unit */
   ParseError *err;
   jmp_buf fail;
@@ -72,6 +75,64 @@ static int continues(TokenType t) {
   }
 }
 
+/* Two three-letter words of the same letters: "fro" and "for". */
+static int same_letters(const char *a, const char *b) {
+  char x[4], y[4], t;
+  int i, j;
+  memcpy(x, a, 4);
+  memcpy(y, b, 4);
+  for (i = 0; i < 3; i++)
+    for (j = i + 1; j < 3; j++) {
+      if (x[j] < x[i]) { t = x[i]; x[i] = x[j]; x[j] = t; }
+      if (y[j] < y[i]) { t = y[i]; y[i] = y[j]; y[j] = t; }
+    }
+  return memcmp(x, y, 3) == 0;
+}
+
+const char *kd_keyword_typo(const char *name, size_t len) {
+  /* Kader's keywords of three letters or more (shorter ones are a letter
+  ** away from too many names; of three letters only the same letters in
+  ** another order count), and other languages' words for them */
+  static const struct { const char *word, *keyword; } words[] = {
+    {"and", "and"}, {"break", "break"}, {"continue", "continue"}, {"else", "else"},
+    {"expect", "expect"}, {"false", "false"}, {"for", "for"}, {"import", "import"},
+    {"kind", "kind"}, {"let", "let"}, {"mod", "mod"}, {"nil", "nil"}, {"not", "not"},
+    {"return", "return"}, {"true", "true"}, {"unit", "unit"}, {"var", "var"},
+    {"while", "while"}, {"function", "fn"}, {"func", "fn"}, {"def", "fn"},
+    {"elif", "else if"}, {"elsif", "else if"}, {"elseif", "else if"}, {"const", "let"},
+    {"null", "nil"}, {"foreach", "for"},
+  };
+  char q[KD_SUGGEST_MAX_LEN + 1];
+  size_t i;
+  KdSuggest s;
+  if (len < 3 || len > KD_SUGGEST_MAX_LEN) return NULL;
+  memcpy(q, name, len);
+  q[len] = '\0';
+  s = kd_suggest_begin(q);
+  for (i = 0; i < sizeof words / sizeof *words; i++) {
+    if (strcmp(words[i].word, q) == 0) /* another language's word as it is */
+      return strcmp(words[i].word, words[i].keyword) != 0 ? words[i].keyword : NULL;
+    kd_suggest_consider(&s, words[i].word);
+  }
+  if (s.best && len == 3 && !same_letters(q, s.best)) return NULL; /* foo, bar, vat */
+  for (i = 0; s.best && i < sizeof words / sizeof *words; i++)
+    if (words[i].word == s.best) return words[i].keyword;
+  return NULL;
+}
+
+/* A statement that fails at its second or third token and starts with a
+** name that is a keyword misspelt ("improt \"x\"", "fro x in l", "lte x = 1"):
+** the error is the misspelling. Only then: a variable called `retrun`
+** still works. */
+static void check_keyword_typo(Parser *P, Token name) {
+  const char *kw;
+  if (name.type != TK_NAME || P->lx.sub) return;
+  kw = kd_keyword_typo(P->src + name.span.off, name.span.len);
+  if (kw)
+    fail(P, name.span, "'%.*s' is not a keyword: did you mean '%s'?", (int)name.span.len,
+         P->src + name.span.off, kw);
+}
+
 /* An error about token t. At the end of the input, a REPL can still fix it
 ** with another line when a bracket is open or the last token continues. */
 static _Noreturn void fail_at(Parser *P, Token t, const char *fmt, ...) {
@@ -79,6 +140,19 @@ static _Noreturn void fail_at(Parser *P, Token t, const char *fmt, ...) {
   int incomplete = t.type == TK_EOF && !P->lx.sub &&
                    (P->lx.nest > 0 || continues(P->prev));
   Span sp = t.span;
+  if (P->ntok - P->stmt_ntok <= 2 && t.span.off > P->stmt_first.span.off)
+    check_keyword_typo(P, P->stmt_first);
+  if (P->lx.runaway && P->lx.runaway - 1 < t.span.off && !P->lx.sub)
+    /* a string ran on into code: what follows is all out of step */
+    fail(P, (Span){(uint32_t)P->lx.runaway - 1, 1}, "the string on line %u is never "
+         "closed: its closing '\"' is probably missing at the end of that line",
+         (unsigned)kd_line_of(P->src, P->lx.runaway - 1));
+  if (t.type == TK_EOF && !P->lx.sub && P->lx.nest > 0 && !continues(P->prev) &&
+      kd_unclosed(P->src, P->lx.end, P->err)) {
+    /* not "expected '}'" at the end of the file: the bracket left open */
+    P->err->incomplete = 1;
+    longjmp(P->fail, 1);
+  }
   if (t.type == TK_EOF && !P->lx.sub && P->prev_end > 0) sp = (Span){P->prev_end, 0};
   va_start(ap, fmt);
   vfail(P, sp, incomplete, fmt, ap);
@@ -113,6 +187,7 @@ static void next(Parser *P) {
   }
   if (P->has_ahead) { P->cur = P->ahead; P->has_ahead = 0; }
   else P->cur = lex_next(&P->lx);
+  if (P->cur.type != TK_NEWLINE) P->ntok++;
   if (P->cur.type == TK_ERROR) {
     P->err->span = P->lx.err_span;
     P->err->incomplete = P->lx.err_incomplete && !P->lx.sub;
@@ -127,6 +202,22 @@ static Token *peek(Parser *P) {
 }
 
 static int check(Parser *P, TokenType t) { return P->cur.type == t; }
+
+/* Inside the bracket at `open` something that cannot be there: when the
+** layout shows a statement after the bracket's line at its indentation or
+** less (this one, or one the bracket swallowed), the bracket was left open
+** before that line, and the error is at the bracket. */
+static void check_left_open(Parser *P, Span open) {
+  uint32_t line;
+  char what[160];
+  if (P->lx.sub) return;
+  line = kd_left_open_before(P->src, P->lx.end, open.off, P->cur.span.off);
+  if (line == 0) return;
+  kd_opener_text(P->src, open.off, what, sizeof what);
+  fail(P, (Span){open.off, 1}, "%s on line %u is never closed; it probably should be "
+       "closed before line %u", what, (unsigned)kd_line_of(P->src, open.off),
+       (unsigned)line);
+}
 
 static void skip_newlines(Parser *P) {
   while (check(P, TK_NEWLINE)) next(P);
@@ -146,8 +237,8 @@ static int is_unit_atom(TokenType t) {
 }
 
 static void enter(Parser *P, Span where) {
-  if (++P->depth > MAX_DEPTH)
-    fail(P, where, "nested too deeply (more than %d levels)", MAX_DEPTH);
+  if (++P->depth > KD_MAX_NESTING)
+    fail(P, where, "nested too deeply (more than %d levels)", KD_MAX_NESTING);
 }
 
 static void leave(Parser *P) { P->depth--; }
@@ -179,6 +270,30 @@ static Node *node(Parser *P, NodeKind kind, Span sp) {
   Node *n = alloc(P, sizeof *n);
   n->kind = kind;
   n->span = sp;
+  n->height = 1;
+  return n;
+}
+
+static uint32_t height_of(const Node *n) { return n ? n->height : 0; }
+
+/* Sets n's height from its children, once they are all there. A tree
+** higher than KD_MAX_HEIGHT is an error at `at`, the operator or bracket
+** that makes it so: every later walk over the tree recurses this deep. */
+static Node *seal(Parser *P, Node *n, Span at) {
+  uint32_t h = height_of(n->a), i;
+  if (height_of(n->b) > h) h = height_of(n->b);
+  if (height_of(n->c) > h) h = height_of(n->c);
+  if (height_of(n->fn) > h) h = height_of(n->fn);
+  for (i = 0; i < n->items.count; i++)
+    if (n->items.items[i]->height > h) h = n->items.items[i]->height;
+  for (i = 0; i < n->field_count; i++) {
+    if (height_of(n->fields[i].default_value) > h) h = n->fields[i].default_value->height;
+    if (n->fields[i].type->height > h) h = n->fields[i].type->height;
+  }
+  if (h >= KD_MAX_HEIGHT)
+    fail(P, at, "this expression is too long: more than %d operators, calls, fields "
+         "or indexes in a row; split it into parts with let", KD_MAX_HEIGHT);
+  n->height = (uint16_t)(h + 1);
   return n;
 }
 
@@ -313,7 +428,7 @@ static Node *string_node(Parser *P, Token t) {
     from++;
   }
   n->items = node_list(parts);
-  return n;
+  return seal(P, n, t.span);
 }
 
 /* A string that must not interpolate: labels, imports, keys, options. */
@@ -385,12 +500,13 @@ static UnitExpr *unit_expr(Parser *P) {
 
 /* ---- expressions ------------------------------------------------------ */
 
-static Node *binary(Parser *P, NodeKind kind, int op, Node *a, Node *b) {
+/* `at` is the operator, where a too long chain is reported. */
+static Node *binary(Parser *P, NodeKind kind, int op, Node *a, Node *b, Span at) {
   Node *n = node(P, kind, cover(a->span, b->span));
-  n->op = op;
+  n->op = (uint16_t)op;
   n->a = a;
   n->b = b;
-  return n;
+  return seal(P, n, at);
 }
 
 /* Parameters and body, after 'fn' (and the name, for a declaration). */
@@ -430,17 +546,19 @@ static Node *function(Parser *P, Node *fn) {
     leave(P);
     ret = node(P, N_RETURN, e->span);
     ret->a = e;
+    seal(P, ret, fn->span);
     body = node(P, N_BLOCK, e->span);
     body->items.items = alloc(P, sizeof ret);
     body->items.items[0] = ret;
     body->items.count = 1;
-    fn->a = body;
+    fn->a = seal(P, body, fn->span);
   } else if (check(P, TK_LBRACE)) {
     fn->a = block(P);
   } else {
     fail_at(P, P->cur, "expected '{' or '=>' after the parameters, found %s",
             FOUND(P));
   }
+  seal(P, fn, fn->span);
   fn->span = cover(fn->span, fn->a->span);
   return fn;
 }
@@ -509,10 +627,14 @@ static Node *list_literal(Parser *P) {
   while (!check(P, TK_RBRACKET)) {
     add_node(P, &items, expr(P));
     if (check(P, TK_COMMA)) next(P);
-    else if (!check(P, TK_RBRACKET)) fail_at(P, P->cur, "expected ']' to close the list");
+    else if (!check(P, TK_RBRACKET)) {
+      check_left_open(P, open.span);
+      fail_at(P, P->cur, "expected ']' to close the list");
+    }
   }
   n = node(P, N_LIST, cover(open.span, P->cur.span));
   n->items = node_list(items);
+  seal(P, n, open.span);
   next(P);
   leave(P);
   return n;
@@ -534,6 +656,7 @@ static Node *record_literal(Parser *P) {
     key_span = P->cur.span;
     if (check(P, TK_RBRACE)) break;
     if (name_like(P->cur.type)) {
+      if (P->cur.type != TK_NAME && peek(P)->type != TK_COLON) check_left_open(P, open.span);
       key = text(P, key_span);
       next(P);
     } else if (check(P, TK_STRING)) {
@@ -547,8 +670,10 @@ static Node *record_literal(Parser *P) {
     if (!name_add(P, &seen, key))
       fail(P, key_span, "duplicate key '%s' in the record", key);
     skip_newlines(P);
-    if (!check(P, TK_COLON))
+    if (!check(P, TK_COLON)) {
+      check_left_open(P, open.span);
       fail_at(P, P->cur, "expected ':' after the record key, found %s", FOUND(P));
+    }
     next(P);
     skip_newlines(P);
     *(const char **)vec_push(P, &keys, sizeof key) = key;
@@ -565,6 +690,7 @@ static Node *record_literal(Parser *P) {
   n->keys = keys.items;
   n->key_spans = spans.items;
   n->items = node_list(values);
+  seal(P, n, open.span);
   next(P);
   leave(P);
   return n;
@@ -576,15 +702,7 @@ static Node *record_literal(Parser *P) {
 static Node *regex_literal(Parser *P) {
   Token t = P->cur;
   const char *s = P->src;
-  size_t p = t.span.off + 1, end = P->lx.end;
-  int in_class = 0;
-  while (p < end && s[p] != '\n') {
-    if (s[p] == '\\' && p + 1 < end && s[p + 1] != '\n') { p += 2; continue; }
-    if (s[p] == '[') in_class = 1;
-    else if (s[p] == ']') in_class = 0;
-    else if (s[p] == '/' && !in_class) break;
-    p++;
-  }
+  size_t end = P->lx.end, p = lex_regex_end(s, t.span.off, end);
   if (p >= end || s[p] != '/')
     fail(P, (Span){t.span.off, 1}, "unterminated regular expression: a pattern "
          "ends with / on the same line");
@@ -635,8 +753,10 @@ static Node *primary(Parser *P) {
     enter(P, t.span);
     next(P);
     n = expr(P);
-    if (!check(P, TK_RPAREN))
+    if (!check(P, TK_RPAREN)) {
+      check_left_open(P, t.span);
       fail_at(P, P->cur, "expected ')' to close the parenthesis");
+    }
     n->span = cover(t.span, P->cur.span); /* errors then point at "(a + b)" */
     next(P);
     leave(P);
@@ -669,12 +789,15 @@ static Node *postfix(Parser *P) {
       while (!check(P, TK_RPAREN)) {
         add_node(P, &args, expr(P));
         if (check(P, TK_COMMA)) next(P);
-        else if (!check(P, TK_RPAREN))
+        else if (!check(P, TK_RPAREN)) {
+          check_left_open(P, t.span);
           fail_at(P, P->cur, "expected ')' to close the call");
+        }
       }
       n = node(P, N_CALL, cover(e->span, P->cur.span));
       n->a = e;
       n->items = node_list(args);
+      seal(P, n, t.span);
       next(P);
       leave(P);
       break;
@@ -685,9 +808,12 @@ static Node *postfix(Parser *P) {
       n = node(P, N_INDEX, e->span);
       n->a = e;
       n->b = expr(P);
-      if (!check(P, TK_RBRACKET))
+      if (!check(P, TK_RBRACKET)) {
+        check_left_open(P, t.span);
         fail_at(P, P->cur, "expected ']' to close the index");
+      }
       n->span = cover(e->span, P->cur.span);
+      seal(P, n, t.span);
       next(P);
       leave(P);
       break;
@@ -700,6 +826,7 @@ static Node *postfix(Parser *P) {
       n->a = e;
       n->name = text(P, P->cur.span);
       n->name_span = P->cur.span;
+      seal(P, n, t.span);
       next(P);
       break;
     default:
@@ -721,7 +848,7 @@ static Node *power(Parser *P) {
   enter(P, op.span);
   e = unary(P);
   leave(P);
-  return binary(P, N_BINARY, B_POW, base, e);
+  return binary(P, N_BINARY, B_POW, base, e, op.span);
 }
 
 static Node *unary(Parser *P) {
@@ -735,6 +862,7 @@ static Node *unary(Parser *P) {
   n->op = U_NEG;
   n->a = unary(P);
   n->span = cover(op.span, n->a->span);
+  seal(P, n, op.span);
   leave(P);
   return n;
 }
@@ -743,6 +871,7 @@ static Node *multiplicative(Parser *P) {
   Node *a = unary(P);
   for (;;) {
     int op;
+    Span at;
     switch (P->cur.type) {
     case TK_STAR: op = B_MUL; break;
     case TK_SLASH: op = B_DIV; break;
@@ -751,9 +880,10 @@ static Node *multiplicative(Parser *P) {
       fail(P, P->cur.span, "unexpected '%%'; for the remainder use 'mod'");
     default: return a;
     }
+    at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_BINARY, op, a, unary(P));
+    a = binary(P, N_BINARY, op, a, unary(P), at);
   }
 }
 
@@ -761,19 +891,21 @@ static Node *additive(Parser *P) {
   Node *a = multiplicative(P);
   while (check(P, TK_PLUS) || check(P, TK_MINUS)) {
     int op = check(P, TK_PLUS) ? B_ADD : B_SUB;
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_BINARY, op, a, multiplicative(P));
+    a = binary(P, N_BINARY, op, a, multiplicative(P), at);
   }
   return a;
 }
 
 static Node *range(Parser *P) {
   Node *a = additive(P);
+  Span at = P->cur.span;
   if (!check(P, TK_TO)) return a;
   next(P);
   skip_newlines(P);
-  a = binary(P, N_RANGE, 0, a, additive(P));
+  a = binary(P, N_RANGE, 0, a, additive(P), at);
   if (check(P, TK_TO))
     fail(P, P->cur.span, "ranges cannot be chained; use parentheses");
   return a;
@@ -783,6 +915,7 @@ static Node *conversion(Parser *P) {
   Node *a = range(P);
   while (check(P, TK_IN)) {
     Node *n;
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
     if (!is_unit_atom(P->cur.type)) fail_at(P, P->cur, "expected a unit after 'in'");
@@ -790,7 +923,7 @@ static Node *conversion(Parser *P) {
     n->a = a;
     n->unit = unit_expr(P);
     n->span = cover(a->span, n->unit->span);
-    a = n;
+    a = seal(P, n, at);
   }
   return a;
 }
@@ -810,10 +943,11 @@ static int comparison_op(TokenType t) {
 static Node *comparison(Parser *P) {
   Node *a = conversion(P);
   int op = comparison_op(P->cur.type);
+  Span at = P->cur.span;
   if (op == B_NONE) return a;
   next(P);
   skip_newlines(P);
-  a = binary(P, N_BINARY, op, a, conversion(P));
+  a = binary(P, N_BINARY, op, a, conversion(P), at);
   if (comparison_op(P->cur.type) != B_NONE)
     fail(P, P->cur.span, "comparisons cannot be chained; use 'and'");
   return a;
@@ -830,6 +964,7 @@ static Node *negation(Parser *P) {
   n->op = U_NOT;
   n->a = negation(P);
   n->span = cover(op.span, n->a->span);
+  seal(P, n, op.span);
   leave(P);
   return n;
 }
@@ -837,9 +972,10 @@ static Node *negation(Parser *P) {
 static Node *conjunction(Parser *P) {
   Node *a = negation(P);
   while (check(P, TK_AND)) {
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_AND, 0, a, negation(P));
+    a = binary(P, N_AND, 0, a, negation(P), at);
   }
   return a;
 }
@@ -847,9 +983,10 @@ static Node *conjunction(Parser *P) {
 static Node *expr(Parser *P) {
   Node *a = conjunction(P);
   while (check(P, TK_OR)) {
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
-    a = binary(P, N_OR, 0, a, conjunction(P));
+    a = binary(P, N_OR, 0, a, conjunction(P), at);
   }
   return a;
 }
@@ -919,6 +1056,7 @@ static TypeExpr *type_atom(Parser *P) {
       t->kind = T_LIST_OF;
       t->a = type_atom(P);
       t->span = cover(first.span, t->a->span);
+      t->height = t->a->height;
     }
   } else if (first.type == TK_FN) { /* the keyword is also the type name */
     UnitFactor *f = alloc(P, sizeof *f);
@@ -943,6 +1081,7 @@ static TypeExpr *type_atom(Parser *P) {
   } else {
     fail_at(P, first, "expected a type, found %s", FOUND(P));
   }
+  t->height++;
   leave(P);
   return t;
 }
@@ -951,12 +1090,16 @@ static TypeExpr *type_expr(Parser *P) {
   TypeExpr *t = type_atom(P);
   while (check(P, TK_OR)) {
     TypeExpr *o = alloc(P, sizeof *o);
+    Span at = P->cur.span;
     next(P);
     skip_newlines(P);
     o->kind = T_OR;
     o->a = t;
     o->b = type_atom(P);
     o->span = cover(t->span, o->b->span);
+    o->height = (t->height > o->b->height ? t->height : o->b->height) + 1;
+    if (o->height > KD_MAX_HEIGHT)
+      fail(P, at, "too many types joined with 'or' (more than %d)", KD_MAX_HEIGHT);
     t = o;
   }
   return t;
@@ -990,6 +1133,7 @@ static Node *kind_decl(Parser *P) {
   Token kw = P->cur;
   Node *n = node(P, N_KIND_DECL, kw.span);
   Vec fields = {0};
+  Span brace;
   n->doc = doc_text(P, kw.doc);
   next(P);
   if (!check(P, TK_NAME))
@@ -1001,20 +1145,25 @@ static Node *kind_decl(Parser *P) {
   if (!check(P, TK_LBRACE))
     fail_at(P, P->cur, "expected '{' to start the fields of the kind, found %s",
             FOUND(P));
+  brace = P->cur.span;
   enter(P, P->cur.span);
   next(P);
   while (more_items(P, "kind")) {
     KindField *f;
     Token name = P->cur;
-    if (!name_like(name.type))
-      fail_at(P, name, "expected a field name, found %s", FOUND(P));
+    if (!name_like(name.type) || (name.type != TK_NAME && peek(P)->type != TK_COLON)) {
+      check_left_open(P, brace);
+      if (!name_like(name.type)) fail_at(P, name, "expected a field name, found %s", FOUND(P));
+    }
     f = vec_push(P, &fields, sizeof *f);
     f->name = text(P, name.span);
     f->span = name.span;
     f->doc = doc_text(P, name.doc);
     next(P);
-    if (!check(P, TK_COLON))
+    if (!check(P, TK_COLON)) {
+      check_left_open(P, brace);
       fail_at(P, P->cur, "expected ':' after the field name, found %s", FOUND(P));
+    }
     next(P);
     skip_newlines(P);
     f->type = type_expr(P);
@@ -1028,6 +1177,7 @@ static Node *kind_decl(Parser *P) {
   n->fields = fields.items;
   n->field_count = fields.count;
   n->span = cover(kw.span, P->cur.span);
+  seal(P, n, kw.span);
   next(P);
   leave(P);
   return n;
@@ -1051,6 +1201,7 @@ static Node *declaration(Parser *P) {
   if (check(P, TK_STRING)) n->span = cover(n->span, P->cur.span);
   label(P, n);
   if (check(P, TK_LBRACE)) {
+    Span brace = P->cur.span;
     next(P);
     while (more_items(P, "declaration")) {
       Token first = P->cur;
@@ -1064,10 +1215,12 @@ static Node *declaration(Parser *P) {
         skip_newlines(P);
         f->a = expr(P);
         f->span = cover(first.span, f->a->span);
-        add_node(P, &items, f);
+        add_node(P, &items, seal(P, f, first.span));
       } else if (first.type == TK_NAME && after == TK_NAME) {
         add_node(P, &items, declaration(P));
       } else {
+        check_keyword_typo(P, kind); /* whlie x { print(x) } */
+        check_left_open(P, brace);
         fail_at(P, first,
                 "expected a field ('name: value') or a nested declaration, found %s",
                 FOUND(P));
@@ -1078,6 +1231,7 @@ static Node *declaration(Parser *P) {
     next(P);
   }
   n->items = node_list(items);
+  seal(P, n, kind.span);
   leave(P);
   return n;
 }
@@ -1141,6 +1295,7 @@ static Node *binding(Parser *P) {
     skip_newlines(P);
     n->a = expr(P);
     n->span = cover(n->span, n->a->span);
+    seal(P, n, kw.span);
   } else if (n->kind == N_LET) {
     fail_at(P, P->cur, "expected '=' after 'let %s', found %s", n->name, FOUND(P));
   }
@@ -1157,15 +1312,22 @@ static Node *fn_decl(Parser *P) {
   next(P);
   n->fn = function(P, fn);
   n->span = fn->span;
-  return n;
+  return seal(P, n, kw.span);
 }
 
-/* An else-if chain is a loop, not recursion: a long chain is not deep. */
+/* An else-if chain is parsed in a loop, but it is a deep tree all the
+** same (each 'else if' one level): its heights are set from the end up. */
 static Node *if_stmt(Parser *P) {
   Node *top = NULL, **link = &top, *n, *last;
+  Vec chain = {0};
   Span end;
+  uint32_t i;
   for (;;) {
     n = node(P, N_IF, P->cur.span);
+    if (chain.count + 1 >= KD_MAX_HEIGHT)
+      fail(P, n->span, "too long an 'else if' chain: more than %d; split it, or "
+           "look the value up in a record or list", KD_MAX_HEIGHT);
+    add_node(P, &chain, n);
     *link = n;
     next(P);
     n->a = expr(P);
@@ -1178,6 +1340,10 @@ static Node *if_stmt(Parser *P) {
       break;
     }
     link = &n->c;
+  }
+  for (i = chain.count; i-- > 0;) {
+    n = ((Node **)chain.items)[i];
+    seal(P, n, n->span); /* still the span of its 'if' */
   }
   end = last->span;
   for (n = top; n != NULL && n->kind == N_IF; n = n->c) n->span = cover(n->span, end);
@@ -1210,7 +1376,7 @@ static Node *for_stmt(Parser *P) {
   n->a = expr(P);
   n->b = block(P);
   n->span = cover(kw.span, n->b->span);
-  return n;
+  return seal(P, n, kw.span);
 }
 
 static int at_statement_end(Parser *P) {
@@ -1220,6 +1386,7 @@ static int at_statement_end(Parser *P) {
 
 static Node *simple_statement(Parser *P) {
   Node *e = expr(P), *n;
+  Span at;
   int op;
   switch (P->cur.type) {
   case TK_ASSIGN: op = B_NONE; break;
@@ -1230,13 +1397,14 @@ static Node *simple_statement(Parser *P) {
   default:
     n = node(P, N_EXPR_STMT, e->span);
     n->a = e;
-    return n;
+    return seal(P, n, e->span);
   }
   if (e->kind != N_NAME && e->kind != N_FIELD && e->kind != N_INDEX)
     fail(P, e->span, "cannot assign to this expression");
+  at = P->cur.span;
   next(P);
   skip_newlines(P);
-  n = binary(P, N_ASSIGN, op, e, expr(P));
+  n = binary(P, N_ASSIGN, op, e, expr(P), at);
   return n;
 }
 
@@ -1291,7 +1459,7 @@ static Node *statement(Parser *P) {
     n->a = expr(P);
     n->b = block(P);
     n->span = cover(t.span, n->b->span);
-    return n;
+    return seal(P, n, t.span);
   case TK_FOR: return for_stmt(P);
   case TK_RETURN:
     n = node(P, N_RETURN, t.span);
@@ -1300,7 +1468,7 @@ static Node *statement(Parser *P) {
       n->a = expr(P);
       n->span = cover(t.span, n->a->span);
     }
-    return n;
+    return seal(P, n, t.span);
   case TK_BREAK: case TK_CONTINUE:
     n = node(P, t.type == TK_BREAK ? N_BREAK : N_CONTINUE, t.span);
     next(P);
@@ -1330,7 +1498,7 @@ static Node *statement(Parser *P) {
       n->b = expr(P);
       n->span = cover(t.span, n->b->span);
     }
-    return n;
+    return seal(P, n, t.span);
   case TK_UNIT: return unit_decl(P);
   case TK_KIND: return kind_decl(P);
   case TK_NAME:
@@ -1357,6 +1525,8 @@ static NodeList statements(Parser *P, int in_block) {
       if (in_block) break;
       fail(P, P->cur.span, "found '}' without a matching '{'");
     }
+    P->stmt_first = P->cur;
+    P->stmt_ntok = P->ntok;
     add_node(P, &items, statement(P));
     if (!at_statement_end(P))
       fail_at(P, P->cur, "expected a line break or ';' after the statement, found %s",
@@ -1378,6 +1548,7 @@ static Node *block(Parser *P) {
   n = node(P, N_BLOCK, open.span);
   n->items = statements(P, 1);
   n->span = cover(open.span, P->cur.span);
+  seal(P, n, open.span);
   next(P);
   leave(P);
   return n;
@@ -1398,8 +1569,9 @@ static Node *program(Parser *P, size_t len) {
 Node *kd_parse(Arena *arena, const char *src, size_t len, ParseError *err) {
   Parser P;
   memset(err, 0, sizeof *err);
-  if (len >= UINT32_MAX) {
-    snprintf(err->message, sizeof err->message, "the source is too large");
+  if (len > KD_MAX_SOURCE) {
+    snprintf(err->message, sizeof err->message, "the model is larger than "
+             KD_MAX_SOURCE_TEXT ", the most a model may be; data belongs in a CSV file");
     return NULL;
   }
   memset(&P, 0, sizeof P);

@@ -133,6 +133,9 @@ void kd_free_csvlib(KaderState *K);
 /* A file's bytes, malloc'd, with a NUL after them (*len bytes before it);
 ** NULL with *why (a directory, a read error, over 1 GiB). */
 char *kd_read_file(const char *path, size_t *len, const char **why);
+/* The same for a model (the main file, an import, a literate paper): only a
+** regular file of at most KD_MAX_SOURCE bytes. */
+char *kd_read_source(const char *path, size_t *len, const char **why);
 /* 3 when src starts with a UTF-8 byte order mark (left out of sources), else 0 */
 size_t kd_bom_length(const char *src, size_t len);
 void kd_import(KaderState *K, ObjModule *from, ObjString *path);

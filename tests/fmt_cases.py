@@ -62,7 +62,7 @@ CASES += [
      "stderr_has": ["<stdin>:3:11: error: unexpected character '$'\n",
                     "    3 | let y = x $ 2\n", "      |           ^\n"]},
     {"args": ["fmt", "-"], "stdin": text("parseerror.in"), "exit": 2, "stdout": "",
-     "stderr_has": ["<stdin>:3:1: error: expected ']' to close the list"]},
+     "stderr_has": ["<stdin>:2:13: error: the '[' of the list on line 2 is never closed; it probably should be closed before line 3"]},
     # ... and a file with one is left untouched
     {"command": shell(
         "cp tests/fmt/lexerror.in \"$d/fout.kader\"; "

@@ -278,4 +278,17 @@ SESSIONS = [
         step(CTRL_C, sgr=False, ends="> "),
         step("nope" + ENTER, has="runtime error", sgr=False),
     ]},
+
+    # 11. the front end's errors (tests/syntax_cases.py has the rest)
+    {"name": "front end errors", "steps": [
+        step("print(mean([6,5, 7]))" + ENTER,
+             has="'6,5' is ambiguous: write 6.5 for one number", ends="> "),
+        step("print(mean([6.5, 7]))" + ENTER, line="6,75"),
+        step('improt "x"' + ENTER,
+             has="'improt' is not a keyword: did you mean 'import'?", ends="> "),
+        step("kidn taak { }" + ENTER,
+             has="'kidn' is not a keyword: did you mean 'kind'?", ends="> "),
+        step("let retrun = 2" + ENTER),
+        step("retrun * 21" + ENTER, line="42"),
+    ]},
 ]

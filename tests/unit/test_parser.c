@@ -226,6 +226,31 @@ static Node *parse(Arena *a, const char *src, ParseError *err) {
   return n;
 }
 
+static unsigned type_height(const TypeExpr *t) {
+  unsigned a = t->a ? type_height(t->a) : 0, b = t->b ? type_height(t->b) : 0;
+  return 1 + (a > b ? a : b);
+}
+
+/* Every node's height is 1 + its highest child's (the parser's bound on
+** the walks rests on it); returns the height. */
+static unsigned checked_height(const Node *n) {
+  const Node *kids[4];
+  unsigned h = 0, i, k;
+  if (n == NULL) return 0;
+  kids[0] = n->a; kids[1] = n->b; kids[2] = n->c; kids[3] = n->fn;
+  for (i = 0; i < 4; i++)
+    if ((k = checked_height(kids[i])) > h) h = k;
+  for (i = 0; i < n->items.count; i++)
+    if ((k = checked_height(n->items.items[i])) > h) h = k;
+  for (i = 0; i < n->field_count; i++) {
+    if ((k = checked_height(n->fields[i].default_value)) > h) h = k;
+    if ((k = type_height(n->fields[i].type)) > h) h = k;
+    assert_int_equal(n->fields[i].type->height, type_height(n->fields[i].type));
+  }
+  if (n->kind != N_PROGRAM) assert_int_equal(n->height, h + 1);
+  return h + 1;
+}
+
 #define check_sx(src, want) check_sx_at(src, want, __FILE__, __LINE__)
 static void check_sx_at(const char *src, const char *want, const char *file, int line) {
   Arena a;
@@ -242,6 +267,7 @@ static void check_sx_at(const char *src, const char *want, const char *file, int
   }
   put(&b, "");
   dump(&b, n);
+  checked_height(n);
   if (strcmp(b.s, want) != 0) {
     print_error("%s:%d: %s\n  got:  %s\n  want: %s\n", file, line, src, b.s, want);
     free(b.s);
@@ -675,10 +701,14 @@ static void test_incomplete(void **state) {
   (void)state;
   /* at the end of the input, errors point just after the last token */
   check_err("f(1,", "expected an expression, found the end of the input", 4, 0, 1);
-  check_err("f(1", "expected ')' to close the call", 3, 0, 1);
+  /* a bracket left open: the error is at the bracket */
+  check_err("f(1", "the '(' of the call to f on line 1 is never closed", 1, 1, 1);
   check_err("(1 +\n", "expected an expression, found the end of the input", 4, 0, 1);
-  check_err("if x {\n  y\n", "expected '}' to close the block", 10, 0, 1);
-  check_err("fn f() {", "expected '}' to close the block", 8, 0, 1);
+  check_err("if x {\n  y\n", "the '{' of the if on line 1 is never closed", 5, 1, 1);
+  check_err("fn f() {", "the '{' of fn f on line 1 is never closed", 7, 1, 1);
+  check_err("fn f() {\n  if x {\n    y\n  g(1)\n}\n",
+            "the '{' of the if on line 2 is never closed; it probably should be closed "
+            "before line 4", 16, 1, 1);
   check_err("x = {a: 1,\n", "expected '}' to close the record", 10, 0, 1);
   check_err("x = [1,", "expected an expression, found the end of the input", 7, 0, 1);
   check_err("1 +", "expected an expression, found the end of the input", 3, 0, 1);
@@ -688,8 +718,11 @@ static void test_incomplete(void **state) {
   check_err("1 to", "expected an expression, found the end of the input", 4, 0, 1);
   check_err("x in", "expected a unit after 'in'", 4, 0, 1);
   check_err("print(\"abc", "unterminated string", 6, 1, 1);
-  check_err("kind k {\n a: text\n", "expected '}' to close the kind", 17, 0, 1);
-  check_err("t x {\n a: 1\n", "expected '}' to close the declaration", 11, 0, 1);
+  check_err("kind k {\n a: text\n", "the '{' of kind k on line 1 is never closed", 7, 1, 1);
+  check_err("t x {\n a: 1\n", "the '{' of t x on line 1 is never closed", 4, 1, 1);
+  check_err("t x {\n a: 1\nt y {\n b: 2\n}\n",
+            "the '{' of t x on line 1 is never closed; it probably should be closed "
+            "before line 3", 4, 1, 1);
   /* complete but wrong */
   check_err("1 + )", "expected an expression, found ')'", 4, 1, 0);
   check_err("let x", "expected '=' after 'let x', found the end of the input", 5, 0, 0);
