@@ -55,7 +55,7 @@ void *arena_alloc(Arena *a, size_t size) {
   {
     void *p = (char *)b->data + b->used;
     b->used += need;
-    return p; /* calloc'd and never reused, so already zero */
+    return p; /* calloc'd, or zeroed again by arena_reset */
   }
 oom:
   a->failed = 1;
@@ -70,6 +70,18 @@ char *arena_strdup(Arena *a, const char *s, size_t len) {
   if (len > 0) memcpy(p, s, len);
   p[len] = '\0';
   return p;
+}
+
+void arena_reset(Arena *a) {
+  ArenaBlock *keep = a->head;
+  if (keep == NULL) return;
+  a->head = keep->next;
+  keep->next = NULL;
+  arena_free(a);
+  /* the kept block serves the next tree; arena_alloc hands out zeroed memory */
+  memset(keep->data, 0, keep->used);
+  keep->used = 0;
+  a->head = keep;
 }
 
 void arena_free(Arena *a) {

@@ -30,6 +30,9 @@ void arena_init(Arena *a);
 void *arena_alloc(Arena *a, size_t size);
 char *arena_strdup(Arena *a, const char *s, size_t len); /* NUL-terminated */
 void arena_free(Arena *a);
+/* Frees all but one block, for the next tree: a caller that compiles a
+** program statement by statement keeps the memory of one statement. */
+void arena_reset(Arena *a);
 
 /* ---- units as written ----------------------------------------------- */
 /* `h/week` is {h^1, week^-1}; `€` is {€^1}; `%` is {%^1}. Factors appear in

@@ -1056,35 +1056,56 @@ static void stmt(Compiler *c, Node *n) {
 typedef struct CompileJob {
   Compiler *c;
   ObjModule *m;
-  Node *program;
+  ParseStream *stream;
+  Arena *arena;
+  ParseError *err;
   bool print_result;
   ObjFunction *fn;
 } CompileJob;
 
+/* The next top-level statement, or NULL at the end; a syntax error is
+** raised where it is. */
+static Node *next_statement(CompileJob *job) {
+  Node *n = NULL;
+  int r = kd_parse_next(job->stream, &n);
+  if (r < 0) {
+    if (!job->err->message[0]) snprintf(job->err->message, sizeof job->err->message, "out of memory");
+    kd_error_at(job->c->K, job->m, job->err->span, true, "%s", job->err->message);
+  }
+  return r > 0 ? n : NULL;
+}
+
 static void compile_job(KaderState *K, void *ud) {
   CompileJob *job = ud;
   Compiler *c = job->c;
-  Node *program = job->program;
   compiler_init(c, NULL, K, job->m);
   Span end = {job->m->source->len, 0};
-  if (job->print_result && program->items.count == 1 &&
-      program->items.items[0]->kind == N_EXPR_STMT) {
-    Node *e = program->items.items[0];
-    expr(c, e->a);
-    emit_op(c, OP_PRINT_RESULT, -1, e->span);
-  } else {
-    for (uint32_t i = 0; i < program->items.count; i++)
-      stmt(c, program->items.items[i]);
+  Node *n = next_statement(job);
+  if (job->print_result && n && n->kind == N_EXPR_STMT) {
+    Node *after = next_statement(job);
+    if (!after) {
+      expr(c, n->a);
+      emit_op(c, OP_PRINT_RESULT, -1, n->span);
+      job->fn = compiler_end(c, end);
+      return;
+    }
+    stmt(c, n);
+    n = after;
+  }
+  for (; n; n = next_statement(job)) {
+    stmt(c, n);
+    arena_reset(job->arena); /* nothing of a compiled statement's tree is kept */
   }
   job->fn = compiler_end(c, end);
 }
 
-ObjFunction *kd_compile(KaderState *K, ObjModule *m, Node *program,
-                        bool print_result) {
+ObjFunction *kd_compile(KaderState *K, ObjModule *m, ParseStream *stream,
+                        Arena *arena, bool print_result) {
   Compiler c;
   c.innermost = NULL;
   c.imports = false;
-  CompileJob job = {&c, m, program, print_result, NULL};
+  ParseError *err = kd_parse_error(stream);
+  CompileJob job = {&c, m, stream, arena, err, print_result, NULL};
   KaderResult r = kd_protect(K, compile_job, &job);
   if (r != KADER_OK) {
     for (Compiler *x = c.innermost, *up; x != NULL && x != &c; x = up) {

@@ -79,11 +79,13 @@ void kd_arena_init(KaderState *K, Arena *a) {
   a->memory_ud = K;
 }
 
-typedef struct { ObjModule *m; Arena arena; Node *program; bool print; ObjFunction *fn; } CompileJob;
+typedef struct {
+  ObjModule *m; Arena arena; ParseStream *stream; bool print; ObjFunction *fn;
+} CompileJob;
 
 static void compile_job(KaderState *K, void *ud) {
   CompileJob *job = ud;
-  job->fn = kd_compile(K, job->m, job->program, job->print);
+  job->fn = kd_compile(K, job->m, job->stream, &job->arena, job->print);
 }
 
 /* Parses and compiles a module; a syntax error is raised as located error. */
@@ -91,16 +93,15 @@ static ObjFunction *compile_module(KaderState *K, ObjModule *m, bool print) {
   CompileJob job = {m, {0}, NULL, print, NULL};
   kd_arena_init(K, &job.arena);
   ParseError err;
-  memset(&err, 0, sizeof err);
-  job.program = kd_parse(&job.arena, m->source->chars, m->source->len, &err);
-  if (!job.program) {
-    arena_free(&job.arena);
+  job.stream = kd_parse_open(&job.arena, m->source->chars, m->source->len, &err);
+  if (!job.stream) {
     if (!err.message[0]) snprintf(err.message, sizeof err.message, "out of memory");
     kd_error_at(K, m, err.span, true, "%s", err.message);
   }
   kd_push_root(K, OBJ_VAL(m));
   KaderResult r = kd_protect(K, compile_job, &job);
   kd_pop_root(K);
+  kd_parse_close(job.stream);
   arena_free(&job.arena);
   if (r != KADER_OK) kd_rethrow(K, r);
   return job.fn;

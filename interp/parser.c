@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lexer.h"
@@ -1511,27 +1512,34 @@ static Node *statement(Parser *P) {
   return simple_statement(P);
 }
 
+/* The next statement, or NULL at the '}' that ends a block or at the end
+** of the input. */
+static Node *next_statement(Parser *P, int in_block) {
+  char fbuf[64];
+  Node *n;
+  while (check(P, TK_NEWLINE) || check(P, TK_SEMI)) next(P);
+  if (check(P, TK_EOF)) {
+    if (in_block) fail_at(P, P->cur, "expected '}' to close the block");
+    return NULL;
+  }
+  if (check(P, TK_RBRACE)) {
+    if (in_block) return NULL;
+    fail(P, P->cur.span, "found '}' without a matching '{'");
+  }
+  P->stmt_first = P->cur;
+  P->stmt_ntok = P->ntok;
+  n = statement(P);
+  if (!at_statement_end(P))
+    fail_at(P, P->cur, "expected a line break or ';' after the statement, found %s",
+            FOUND(P));
+  return n;
+}
+
 /* Statements up to '}' (in a block) or the end of the input. */
 static NodeList statements(Parser *P, int in_block) {
-  char fbuf[64];
   Vec items = {0};
-  for (;;) {
-    while (check(P, TK_NEWLINE) || check(P, TK_SEMI)) next(P);
-    if (check(P, TK_EOF)) {
-      if (in_block) fail_at(P, P->cur, "expected '}' to close the block");
-      break;
-    }
-    if (check(P, TK_RBRACE)) {
-      if (in_block) break;
-      fail(P, P->cur.span, "found '}' without a matching '{'");
-    }
-    P->stmt_first = P->cur;
-    P->stmt_ntok = P->ntok;
-    add_node(P, &items, statement(P));
-    if (!at_statement_end(P))
-      fail_at(P, P->cur, "expected a line break or ';' after the statement, found %s",
-              FOUND(P));
-  }
+  Node *n;
+  while ((n = next_statement(P, in_block)) != NULL) add_node(P, &items, n);
   return node_list(items);
 }
 
@@ -1566,19 +1574,75 @@ static Node *program(Parser *P, size_t len) {
   return n;
 }
 
+static int too_large(size_t len, ParseError *err) {
+  if (len <= KD_MAX_SOURCE) return 0;
+  snprintf(err->message, sizeof err->message, "the model is larger than "
+           KD_MAX_SOURCE_TEXT ", the most a model may be; data belongs in a CSV file");
+  return 1;
+}
+
+static void parser_init(Parser *P, Arena *arena, const char *src, size_t len,
+                        ParseError *err) {
+  memset(err, 0, sizeof *err);
+  memset(P, 0, sizeof *P);
+  P->arena = arena;
+  P->src = src;
+  P->err = err;
+  lex_init(&P->lx, src, 0, len, 0);
+}
+
 Node *kd_parse(Arena *arena, const char *src, size_t len, ParseError *err) {
   Parser P;
-  memset(err, 0, sizeof *err);
-  if (len > KD_MAX_SOURCE) {
-    snprintf(err->message, sizeof err->message, "the model is larger than "
-             KD_MAX_SOURCE_TEXT ", the most a model may be; data belongs in a CSV file");
-    return NULL;
-  }
-  memset(&P, 0, sizeof P);
-  P.arena = arena;
-  P.src = src;
-  P.err = err;
-  lex_init(&P.lx, src, 0, len, 0);
+  parser_init(&P, arena, src, len, err);
+  if (too_large(len, err)) return NULL;
   if (setjmp(P.fail)) return NULL;
   return program(&P, len);
 }
+
+/* ---- statement by statement ------------------------------------------- */
+
+struct ParseStream {
+  Parser P;
+  int state; /* 0: nothing read yet, 1: reading, 2: at the end or failed */
+};
+
+ParseStream *kd_parse_open(Arena *arena, const char *src, size_t len,
+                           ParseError *err) {
+  ParseStream *s;
+  memset(err, 0, sizeof *err);
+  if (too_large(len, err)) return NULL;
+  s = malloc(sizeof *s);
+  if (s == NULL) {
+    snprintf(err->message, sizeof err->message, "out of memory");
+    return NULL;
+  }
+  parser_init(&s->P, arena, src, len, err);
+  s->state = 0;
+  return s;
+}
+
+int kd_parse_next(ParseStream *s, Node **out) {
+  Parser *P = &s->P;
+  Node *n;
+  if (s->state == 2) return 0;
+  if (setjmp(P->fail)) {
+    s->state = 2;
+    return -1;
+  }
+  if (s->state == 0) {
+    P->cur.type = TK_NEWLINE;
+    next(P);
+    s->state = 1;
+  }
+  n = next_statement(P, 0);
+  if (n == NULL) {
+    s->state = 2;
+    return 0;
+  }
+  *out = n;
+  return 1;
+}
+
+void kd_parse_close(ParseStream *s) { free(s); }
+
+ParseError *kd_parse_error(ParseStream *s) { return s->P.err; }

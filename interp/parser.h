@@ -39,6 +39,25 @@ typedef struct ParseError {
 ** comment like any other. */
 Node *kd_parse(Arena *arena, const char *src, size_t len, ParseError *err);
 
+/* A program parsed one top-level statement at a time, so that the compiler
+** can compile each and reset the arena before the next: the memory a large
+** model needs then follows its largest statement, not the whole file. */
+typedef struct ParseStream ParseStream;
+
+/* NULL with *err filled when the source is larger than KD_MAX_SOURCE or
+** memory runs out. */
+ParseStream *kd_parse_open(Arena *arena, const char *src, size_t len,
+                           ParseError *err);
+
+/* The next top-level statement: 1 (in *out, in the arena), 0 at the end,
+** -1 on a syntax error (in the ParseError given to kd_parse_open). */
+int kd_parse_next(ParseStream *s, Node **out);
+
+void kd_parse_close(ParseStream *s);
+
+/* The ParseError the stream fills. */
+ParseError *kd_parse_error(ParseStream *s);
+
 /* For the parser's errors about brackets (unclosed.c). When src ends inside
 ** brackets: which bracket was probably left open, by the layout, with its
 ** line and, where a later line shows it, the line it should have been

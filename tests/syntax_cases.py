@@ -165,4 +165,14 @@ CASES += [
                       "KADER --memory-limit 50 \"$d/l.kader\""),
      # where the limit is reached depends on what the library holds already
      "stdout": "DIR/l.kader:1:COLUMN: error: out of memory\n60001\n"},
+    # a large model is compiled statement by statement: only the largest
+    # statement's tree is in memory, so 2 MB of `let` lines (50 000 of them)
+    # compile and run within 32 MB counted memory (16 times the source; with
+    # the whole tree kept it needed more than 64 MB)
+    {"command": shell("python3 -c \"import sys\n"
+                      "for i in range(50000): sys.stdout.write("
+                      "'let x%d = %d h/week + %d h/quarter\\\\n' % (i, i % 97, i % 13))\n"
+                      "print('print(round(x49999, 2))')\" > \"$d/m.kader\"; "
+                      "KADER --memory-limit 32 \"$d/m.kader\""),
+     "stdout": "44,08 h/week\n"},
 ]
