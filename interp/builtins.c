@@ -296,7 +296,7 @@ static char decimal_mark(const char *s, size_t len) {
   size_t whole = 0, after = 0;
   for (const char *p = at; p > s && p[-1] >= '0' && p[-1] <= '9'; p--) whole++;
   for (const char *p = at + 1; p < s + len && *p >= '0' && *p <= '9'; p++) after++;
-  bool group_sized = whole >= 1 && whole <= 3 && at[-whole] != '0';
+  bool group_sized = whole >= 1 && whole <= 3 && *(at - whole) != '0';
   bool rest_is_digits = at + 1 + after == s + len;
   if (group_sized && after == 3 && rest_is_digits) return 0;
   return mark;

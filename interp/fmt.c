@@ -629,6 +629,15 @@ static size_t next_kept(const Parsed *P, size_t i) {
   return i;
 }
 
+/* Whether nothing but line breaks (and the end) is left from token i: the
+** line break the layout adds after a last line that had none ends no
+** statement the end of the input did not end already. */
+static int only_line_breaks(const Parsed *P, size_t i) {
+  for (; i < P->toks.n; i++)
+    if (P->toks.t[i].type != TK_NEWLINE && P->toks.t[i].type != TK_EOF) return 0;
+  return 1;
+}
+
 /* Same tokens with the same text, the same statement-ending line breaks
 ** (but those the layout may remove), and every operator that was part of
 ** a unit still glued. */
@@ -643,7 +652,7 @@ static int same_meaning(const Parsed *a, const Parsed *b) {
     i = next_kept(a, i + 1);
     j = next_kept(b, j + 1);
   }
-  return i == a->toks.n && j == b->toks.n;
+  return only_line_breaks(a, i) && only_line_breaks(b, j);
 }
 
 /* ---- errors ------------------------------------------------------------- */

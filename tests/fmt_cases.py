@@ -138,4 +138,8 @@ CASES += [
     # Windows line endings become line feeds (docs/fmt.md)
     {"args": ["fmt", "-"], "stdin": "let a=1\r\nprint( a )\r\n",
      "stdout": "let a = 1\nprint(a)\n"},
+    # a last line without a line break gets one (regression, found by the
+    # fmt fuzz target: "kader fmt would change the meaning")
+    {"args": ["fmt", "-"], "stdin": "let a=1\nprint( a )", "stdout": "let a = 1\nprint(a)\n"},
+    {"args": ["fmt", "-"], "stdin": "x", "stdout": "x\n"},
 ]
