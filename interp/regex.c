@@ -10,6 +10,7 @@
 */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,8 +434,8 @@ static Value r_split(KaderState *K, int argc, Value *args) {
 static Value r_limits(KaderState *K, int argc, Value *args) {
   (void)argc;
   for (int i = 0; i < 2; i++)
-    if (!IS_NUM(args[i]) || args[i].as.n < 1 || args[i].as.n > 4e9 ||
-        args[i].as.n != (double)(unsigned long)args[i].as.n)
+    if (!IS_NUM(args[i]) || !(args[i].as.n >= 1 && args[i].as.n <= 4e9) ||
+        args[i].as.n != floor(args[i].as.n))
       kd_arg_error(K, "regex_limits", i + 1, "a positive whole number", args[i]);
   K->regex_match_limit = (unsigned long)args[0].as.n;
   K->regex_depth_limit = (unsigned long)args[1].as.n;

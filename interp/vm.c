@@ -243,8 +243,8 @@ static void set_index(KaderState *K, Value c, Value i, Value v) {
 
 /* Floored remainder; whole numbers (the usual case) avoid the slow fmod. */
 static inline double num_mod(double x, double y) {
-  if (x == (double)(int64_t)x && y == (double)(int64_t)y && fabs(x) < 9e15 &&
-      fabs(y) < 9e15) {
+  if (fabs(x) < 9e15 && fabs(y) < 9e15 && x == (double)(int64_t)x &&
+      y == (double)(int64_t)y) { /* range first: a cast beyond it is undefined */
     int64_t r = (int64_t)x % (int64_t)y;
     if (r != 0 && ((r < 0) != (y < 0))) r += (int64_t)y;
     return (double)r;
