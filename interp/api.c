@@ -293,7 +293,7 @@ static void do_show(KaderState *K, void *ud) {
   ShowArgs *a = ud;
   KdBuf b = {0};
   kd_show(K, &b, get(K, a->index), false);
-  a->out = b.s ? b.s : calloc(1, 1);
+  a->out = kd_buf_take(K, &b);
 }
 
 char *kader_show(KaderState *K, int index) {

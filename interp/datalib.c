@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csv.h"
 #include "vm.h"
@@ -148,25 +149,45 @@ static void resolve(KaderState *K, const char *path, Value decl, char *out,
   else snprintf(out, cap, "%s/%s", dir, path);
 }
 
-/* read_csv(path [, delimiter]): {file, delimiter, columns, rows, lines}.
-** Cells stay text; the model decides what they mean. */
-static Value d_read_csv(KaderState *K, int argc, Value *args) {
-  if (!IS_STRING(args[0])) kd_arg_error(K, "read_csv", 1, "a file name", args[0]);
-  char delimiter = 0;
-  if (argc > 1 && !IS_NIL(args[1])) {
-    if (!IS_STRING(args[1]) || AS_STRING(args[1])->len != 1 ||
-        (AS_STRING(args[1])->chars[0] != ',' && AS_STRING(args[1])->chars[0] != ';'))
-      kd_arg_error(K, "read_csv", 2, "\",\" or \";\"", args[1]);
-    delimiter = AS_STRING(args[1])->chars[0];
+/* What csv_parse may allocate for src at most: every byte copied, and per
+** cell a pointer and malloc's smallest block (any , or ; may end a cell,
+** any line end a row). Counted against the memory limit while the table
+** exists, so that a file of commas cannot pass it. */
+static size_t csv_estimate(const char *src, size_t len) {
+  size_t ends = 1;
+  for (size_t i = 0; i < len; i++)
+    ends += src[i] == ',' || src[i] == ';' || src[i] == '\n' || src[i] == '\r';
+  return len + ends * (sizeof(char *) + 32 + sizeof(CsvRow));
+}
+
+typedef struct CsvJob {
+  const char *path;
+  Value delimiter;       /* as given, or nil */
+  char *src;             /* the file (malloc'd by kd_read_file) */
+  size_t counted;        /* bytes kd_account counted for src and the table */
+  CsvTable t;
+  Value result;
+} CsvJob;
+
+/* read_csv's work, under kd_protect: an error half way (a bad file, the
+** memory limit) leaves the file and the table to d_read_csv to free. */
+static void read_csv_job(KaderState *K, void *ud) {
+  CsvJob *job = ud;
+  const char *path = job->path;
+  char delimiter = IS_NIL(job->delimiter) ? 0 : AS_STRING(job->delimiter)->chars[0];
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    kd_account(K, 0, (size_t)st.st_size); /* before reading it */
+    job->counted = (size_t)st.st_size;
   }
-  char path[1024];
-  resolve(K, AS_STRING(args[0])->chars, argc > 2 ? args[2] : NIL_VAL, path,
-          sizeof path);
-  kd_check_read(K, path);
   size_t len = 0;
   const char *why = NULL;
-  char *src = kd_read_file(path, &len, &why);
-  if (!src) kd_error(K, "cannot read %s: %s", path, why);
+  job->src = kd_read_file(path, &len, &why);
+  if (!job->src) kd_error(K, "cannot read %s: %s", path, why);
+  char *src = job->src;
+  size_t need = csv_estimate(src, len);
+  kd_account(K, job->counted, need);
+  job->counted = need;
   /* lines starting with # before the header are comments (a file says
   ** where it comes from); line numbers still count them */
   size_t start = 0;
@@ -177,45 +198,68 @@ static Value d_read_csv(KaderState *K, int argc, Value *args) {
     if (start < len) start++;
     skipped++;
   }
-  CsvTable t;
   CsvError err;
-  memset(&t, 0, sizeof t);
   memset(&err, 0, sizeof err);
-  int rc = csv_parse(src + start, len - start, delimiter, &t, &err);
-  free(src);
+  int rc = csv_parse(src + start, len - start, delimiter, &job->t, &err);
   if (rc != 0) {
     if (err.line) err.line += skipped;
     if (err.column)
       kd_error(K, "%s:%u:%u: %s", path, err.line, err.column, err.message);
     kd_error(K, "%s:%u: %s", path, err.line, err.message);
   }
-  for (uint32_t i = 0; i < t.count; i++) t.rows[i].line += skipped;
-  /* build the result; on an error half-way, csv memory must not leak, so
-  ** build everything inside a protected region of our own */
+  CsvTable *t = &job->t;
+  for (uint32_t i = 0; i < t->count; i++) t->rows[i].line += skipped;
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));
   record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, path)));
-  char d[2] = {t.delimiter, 0};
+  char d[2] = {t->delimiter, 0};
   record_set(K, r, str_cstr(K, "delimiter"), OBJ_VAL(str_cstr(K, d)));
-  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t.count ? t.rows[0].line : 1));
-  ObjList *columns = list_new(K, t.count ? t.rows[0].count : 0);
+  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t->count ? t->rows[0].line : 1));
+  ObjList *columns = list_new(K, t->count ? t->rows[0].count : 0);
   record_set(K, r, str_cstr(K, "columns"), OBJ_VAL(columns));
-  for (uint32_t i = 0; t.count && i < t.rows[0].count; i++)
-    list_push(K, columns, OBJ_VAL(str_cstr(K, t.rows[0].cells[i])));
-  ObjList *rows = list_new(K, t.count);
+  for (uint32_t i = 0; t->count && i < t->rows[0].count; i++)
+    list_push(K, columns, OBJ_VAL(str_cstr(K, t->rows[0].cells[i])));
+  ObjList *rows = list_new(K, t->count);
   record_set(K, r, str_cstr(K, "rows"), OBJ_VAL(rows));
-  ObjList *lines = list_new(K, t.count);
+  ObjList *lines = list_new(K, t->count);
   record_set(K, r, str_cstr(K, "lines"), OBJ_VAL(lines));
-  for (uint32_t i = 1; i < t.count; i++) {
-    ObjList *row = list_new(K, t.rows[i].count);
+  for (uint32_t i = 1; i < t->count; i++) {
+    ObjList *row = list_new(K, t->rows[i].count);
     list_push(K, rows, OBJ_VAL(row));
-    for (uint32_t j = 0; j < t.rows[i].count; j++)
-      list_push(K, row, OBJ_VAL(str_cstr(K, t.rows[i].cells[j])));
-    list_push(K, lines, NUM_VAL(t.rows[i].line));
+    for (uint32_t j = 0; j < t->rows[i].count; j++)
+      list_push(K, row, OBJ_VAL(str_cstr(K, t->rows[i].cells[j])));
+    list_push(K, lines, NUM_VAL(t->rows[i].line));
   }
   kd_pop_root(K);
-  csv_free(&t);
-  return OBJ_VAL(r);
+  job->result = OBJ_VAL(r);
+}
+
+/* read_csv(path [, delimiter]): {file, delimiter, columns, rows, lines}.
+** Cells stay text; the model decides what they mean. */
+static Value d_read_csv(KaderState *K, int argc, Value *args) {
+  if (!IS_STRING(args[0])) kd_arg_error(K, "read_csv", 1, "a file name", args[0]);
+  Value delimiter = NIL_VAL;
+  if (argc > 1 && !IS_NIL(args[1])) {
+    if (!IS_STRING(args[1]) || AS_STRING(args[1])->len != 1 ||
+        (AS_STRING(args[1])->chars[0] != ',' && AS_STRING(args[1])->chars[0] != ';'))
+      kd_arg_error(K, "read_csv", 2, "\",\" or \";\"", args[1]);
+    delimiter = args[1];
+  }
+  char path[1024];
+  resolve(K, AS_STRING(args[0])->chars, argc > 2 ? args[2] : NIL_VAL, path,
+          sizeof path);
+  kd_check_read(K, path);
+  CsvJob j;
+  memset(&j, 0, sizeof j);
+  j.path = path;
+  j.delimiter = delimiter;
+  j.result = NIL_VAL;
+  KaderResult r = kd_protect(K, read_csv_job, &j);
+  csv_free(&j.t);
+  free(j.src);
+  kd_account(K, j.counted, 0);
+  if (r != KADER_OK) kd_rethrow(K, r);
+  return j.result;
 }
 
 /* csv_number(text [, decimal]): a number written the Dutch way ("12,5",

@@ -255,6 +255,7 @@ KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
   Value *api_base = K->api_base;   /* a host function's stack (api.c) */
   Compiler *compiler = K->compiler;
   uint32_t loading = K->loading ? K->loading->count : 0;
+  unsigned long long scratch = kd_scratch_mark(K);
   KdJmp jmp;
   jmp.prev = K->err_jmp;
   jmp.status = KADER_OK;
@@ -270,6 +271,7 @@ KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
     K->api_base = api_base;
     K->compiler = compiler;
     if (K->loading && K->loading->count > loading) K->loading->count = loading;
+    kd_scratch_unwind(K, scratch); /* the buffers of C code the error cut short */
   }
   K->err_jmp = jmp.prev;
   return (KaderResult)jmp.status;
