@@ -322,7 +322,7 @@ KaderType kader_get_global(KaderState *K, const char *name) {
     push(K, NIL_VAL);
     return KADER_TNIL;
   }
-  push(K, K->globals[slot]);
+  push(K, kd_share(K->globals[slot])); /* the host holds it too now */
   return kader_type(K, -1);
 }
 

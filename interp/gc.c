@@ -144,6 +144,7 @@ Obj *kd_alloc_obj(KaderState *K, size_t size, ObjTag type) {
   Obj *o = kd_realloc(K, NULL, 0, size);
   o->type = (uint8_t)type;
   o->marked = 0;
+  o->sole = 0;
   o->next = K->objects;
   K->objects = o;
   return o;
@@ -253,7 +254,7 @@ static void blacken(KaderState *K, Obj *o) {
 static void free_obj(KaderState *K, Obj *o) {
   switch ((ObjTag)o->type) {
     case O_STRING:
-      kd_realloc(K, o, sizeof(ObjString) + ((ObjString *)o)->len + 1, 0);
+      kd_realloc(K, o, sizeof(ObjString) + ((ObjString *)o)->cap + 1, 0);
       return;
     case O_LIST: {
       ObjList *l = (ObjList *)o;
@@ -271,6 +272,7 @@ static void free_obj(KaderState *K, Obj *o) {
       kd_realloc(K, c->code, c->cap, 0);
       KD_FREE_ARRAY(K, Span, c->spans, c->cap);
       KD_FREE_ARRAY(K, Value, c->consts, c->const_cap);
+      KD_FREE_ARRAY(K, uint32_t, c->const_slots, c->const_slots_cap);
       break;
     }
     case O_CLOSURE:

@@ -404,7 +404,8 @@ next:
   CASE(DUP): *sp = sp[-1]; sp++; NEXT;
   CASE(DUP2): sp[0] = sp[-2]; sp[1] = sp[-1]; sp += 2; NEXT;
 
-  CASE(GET_LOCAL): PUSH(slots[READ_U8()]); NEXT;
+  /* a read of a variable shares what it holds (see str_append) */
+  CASE(GET_LOCAL): PUSH(kd_share(slots[READ_U8()])); NEXT;
   CASE(SET_LOCAL): slots[READ_U8()] = POP(); NEXT;
   CASE(GET_GLOBAL): {
     uint16_t slot = READ_U16();
@@ -413,7 +414,7 @@ next:
       STORE();
       global_undefined(K, slot);
     }
-    PUSH(v);
+    PUSH(kd_share(v));
     NEXT;
   }
   CASE(GET_KIND): {
@@ -453,7 +454,7 @@ next:
     sp--;
     NEXT;
   }
-  CASE(GET_UPVAL): PUSH(*frame->closure->upvalues[READ_U8()]->location); NEXT;
+  CASE(GET_UPVAL): PUSH(kd_share(*frame->closure->upvalues[READ_U8()]->location)); NEXT;
   CASE(SET_UPVAL): *frame->closure->upvalues[READ_U8()]->location = POP(); NEXT;
   CASE(CLOSE_UPVAL):
     kd_close_upvalues(K, sp - 1);
@@ -629,7 +630,10 @@ next:
     Value *x = &slots[READ_U8()];
     Value v = sp[-1];
     if (x->type == V_NUM && v.type == V_NUM) x->as.n += v.as.n;
-    else { STORE(); *x = kd_arith(K, AR_ADD, *x, v); }
+    else if (IS_STRING(*x) && IS_STRING(v)) {
+      STORE();
+      *x = OBJ_VAL(str_append(K, AS_STRING(*x), AS_STRING(v)));
+    } else { STORE(); *x = kd_arith(K, AR_ADD, *x, v); }
     sp--;
     NEXT;
   }
@@ -646,7 +650,10 @@ next:
       if (K->global_flags[slot] & GLOBAL_CONST)
         kd_error(K, "cannot assign to '%s': it was bound with let (use var "
                  "for a value that changes)", K->global_names[slot]->chars);
-      *x = kd_arith(K, AR_ADD, *x, v);
+      if (IS_STRING(*x) && IS_STRING(v))
+        *x = OBJ_VAL(str_append(K, AS_STRING(*x), AS_STRING(v)));
+      else
+        *x = kd_arith(K, AR_ADD, *x, v);
     }
     sp--;
     NEXT;
