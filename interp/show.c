@@ -200,8 +200,12 @@ static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
   }
 }
 
+/* The buffer is counted memory, so growing it may collect garbage: the
+** value shown is kept reachable while it is. */
 void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted) {
+  kd_push_root(K, v);
   show(K, b, v, quoted, 0);
+  kd_pop_root(K);
 }
 
 ObjString *kd_to_string(KaderState *K, Value v) {
@@ -296,4 +300,8 @@ static void pretty(KaderState *K, KdBuf *b, Value v, int level) {
   kd_buf_free(K, &one);
 }
 
-void kd_show_pretty(KaderState *K, KdBuf *b, Value v) { pretty(K, b, v, 0); }
+void kd_show_pretty(KaderState *K, KdBuf *b, Value v) {
+  kd_push_root(K, v);
+  pretty(K, b, v, 0);
+  kd_pop_root(K);
+}
