@@ -69,6 +69,11 @@ typedef struct RegexContexts {
   pcre2_general_context *memory;
   pcre2_compile_context *compile;
   pcre2_match_context *match;
+  /* match data kept for the next match (with PCRE2's backtracking frames):
+  ** most matches need no allocation; a nested one (in replace's function)
+  ** makes its own */
+  pcre2_match_data *spare;
+  bool spare_busy;
 } RegexContexts;
 
 /* A callout (auto-callouts: before every item of a watched pattern). */
@@ -368,20 +373,45 @@ static void match_job(KaderState *K, void *ud) {
   j->result = j->body(&j->m, j->args);
 }
 
+/* Match data with room for re's groups: the spare when it is free and big
+** enough, else new. */
+static pcre2_match_data *take_match_data(KaderState *K, ObjRegex *re) {
+  RegexContexts *rc = K->regex;
+  if (rc->spare && !rc->spare_busy &&
+      pcre2_get_ovector_count(rc->spare) > re->capture_count) {
+    rc->spare_busy = true;
+    return rc->spare;
+  }
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, rc->memory);
+  if (!md) kd_out_of_memory(K);
+  return md;
+}
+
+/* Done with md: it becomes the spare unless the spare is in use. */
+static void give_back_match_data(KaderState *K, pcre2_match_data *md) {
+  RegexContexts *rc = K->regex;
+  if (md == rc->spare) {
+    rc->spare_busy = false;
+  } else if (!rc->spare_busy) {
+    pcre2_match_data_free(rc->spare);
+    rc->spare = md;
+  } else {
+    pcre2_match_data_free(md);
+  }
+}
+
 static Value with_matcher(KaderState *K, const char *fn, Value *args, MatchBody body) {
   if (!IS_STRING(args[0])) kd_arg_error(K, fn, 1, "a text", args[0]);
   MatchJob j;
   j.m.K = K;
   j.m.re = as_regex(K, fn, 2, args[1]);
   j.m.text = AS_STRING(args[0]);
-  j.m.md = pcre2_match_data_create_from_pattern(j.m.re->code,
-                                                ((RegexContexts *)K->regex)->memory);
-  if (!j.m.md) kd_out_of_memory(K);
+  j.m.md = take_match_data(K, j.m.re);
   j.body = body;
   j.args = args;
   j.result = NIL_VAL;
   KaderResult r = kd_protect(K, match_job, &j);
-  pcre2_match_data_free(j.m.md);
+  give_back_match_data(K, j.m.md);
   if (r != KADER_OK) kd_rethrow(K, r);
   return j.result;
 }
@@ -611,6 +641,7 @@ void kd_open_regex(KaderState *K) {
 void kd_free_regex(KaderState *K) {
   RegexContexts *rc = K->regex;
   if (!rc) return;
+  pcre2_match_data_free(rc->spare);
   pcre2_match_context_free(rc->match);
   pcre2_compile_context_free(rc->compile);
   pcre2_general_context_free(rc->memory);

@@ -17,7 +17,7 @@
 void kd_buf_add(KaderState *K, KdBuf *b, const char *s, size_t n) {
   if (n >= SIZE_MAX / 2 - b->len) kd_out_of_memory(K);
   if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
+    size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + n + 1) cap *= 2;
     b->s = kd_scratch_realloc(K, b->s, cap);
     b->cap = cap;

@@ -67,11 +67,14 @@ CASES = [
          "<-e>:2:14: runtime error: out of memory: the model needs more than its memory "
          "limit of 1 MB (kader --memory-limit MB raises it; 0 switches it off)"]},
     # 65 000 unit declarations, and a chain of 30 000 units each defined by
-    # the one before: linear (on main they took 9 s and 15 s of CPU)
-    {"command": ["sh", "-c", "python3 -c \"print('\\\\n'.join('unit u%d' % i for i in "
+    # the one before: linear (on main they took 9 s and 23 s of CPU). About
+    # size, not the collector: without make test GC_STRESS=1's collection on
+    # every allocation, which would take minutes here (KAD''ER: the runner
+    # replaces KADER with the interpreter's path).
+    {"command": ["sh", "-c", "unset KAD''ER_GC_STRESS; python3 -c \"print('\\\\n'.join('unit u%d' % i for i in "
                  "range(65000))); print('print(1 u64999)')\" > BUILD/units65000.kader && "
                  "exec KADER BUILD/units65000.kader"], "stdout": "1 u64999\n"},
-    {"command": ["sh", "-c", "python3 -c \"print('unit u0'); print('\\\\n'.join('unit u%d "
+    {"command": ["sh", "-c", "unset KAD''ER_GC_STRESS; python3 -c \"print('unit u0'); print('\\\\n'.join('unit u%d "
                  "= 2 u%d' % (i, i - 1) for i in range(1, 30000))); print('print(1 u29999 "
                  "in u0, 1 u1 in u0)')\" > BUILD/unitchain.kader && "
                  "exec KADER BUILD/unitchain.kader"], "stdout": "∞ u0 2 u0\n"},
@@ -80,8 +83,8 @@ CASES = [
     {"command": ["sh", "-c", "seq 1 200000 > BUILD/rows.csv && exec KADER --memory-limit 4 "
                  "-e 'print(len(read_csv(\"BUILD/rows.csv\").rows))'"], "exit": 1,
      "stderr_has": ["out of memory: the model needs more than its memory limit of 4 MB"]},
-    {"command": ["sh", "-c", "seq 1 200000 > BUILD/rows.csv && exec KADER "
-                 "-e 'print(len(read_csv(\"BUILD/rows.csv\").rows))'"],
+    {"command": ["sh", "-c", "unset KAD''ER_GC_STRESS; seq 1 200000 > BUILD/rows.csv && "
+                 "exec KADER -e 'print(len(read_csv(\"BUILD/rows.csv\").rows))'"],
      "stdout": "199999\n"},
     {"args": ["tests"], "exit": 2, "stderr_has": ["it is a directory"]},
     # the flagship model: the whole report, in each format, and its findings
