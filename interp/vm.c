@@ -410,11 +410,15 @@ next:
   CASE(GET_GLOBAL): {
     uint16_t slot = READ_U16();
     Value v = globals[slot];
-    if (v.type == V_UNDEF) {
-      STORE();
-      global_undefined(K, slot);
+    _Static_assert(V_UNDEF > V_OBJ, "one test finds objects and undefined");
+    if (v.type >= V_OBJ) {
+      if (v.type == V_UNDEF) {
+        STORE();
+        global_undefined(K, slot);
+      }
+      v = kd_share(v);
     }
-    PUSH(kd_share(v));
+    PUSH(v);
     NEXT;
   }
   CASE(GET_KIND): {
