@@ -5,6 +5,8 @@
 #   make test               build kader and the unit tests, run tests/run.py
 #   make test GC_STRESS=1   the same with KADER_GC_STRESS=1 in the environment
 #   make asan               build and test with ASan + UBSan, in build/asan/
+#   make asan CC=clang      the same with clang (which also checks float
+#                           casts), in build/asan-clang/; installs clang
 #   make bench              benchmarks against Lua 5.4 and Python 3
 #   make install            into PREFIX (/usr/local); DESTDIR is honoured
 #   make deps               check the build dependencies (as root: install)
@@ -31,6 +33,13 @@ DEP_MODULES := libpcre2-8 readline libffi cmocka gsl
 # locale (tests/unit/test_locale.c)
 DEP_FILES := /usr/share/i18n/locales/nl_NL
 APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev libgsl-dev locales
+# CC=clang (or clang-14 …): the compiler is a dependency too, from the
+# Debian package of the same name
+IS_CLANG := $(filter clang%,$(notdir $(CC)))
+ifneq ($(IS_CLANG),)
+DEP_COMMANDS += $(CC)
+APT_PACKAGES += $(notdir $(CC))
+endif
 
 .DEFAULT_GOAL := all
 
@@ -90,11 +99,16 @@ else
 # The real build (a sub-make started by the targets above).
 
 ifeq ($(KD_VARIANT),asan)
-B := build/asan
+# clang's build in a directory of its own, so that CI can run both without
+# rebuilding everything in between
+B := build/asan$(if $(IS_CLANG),-clang)
 KADER_BIN := $(B)/kader
 LIB := $(B)/libkader.a
 OPTFLAGS := -O1 -g
-SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# float-cast-overflow: a double outside an integer type's range cast to it is
+# undefined; clang checks it as part of "undefined", gcc only when asked
+SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
+  -fno-sanitize-recover=undefined,float-cast-overflow
 else
 B := build
 KADER_BIN := kader

@@ -293,7 +293,7 @@ static void do_show(KaderState *K, void *ud) {
   ShowArgs *a = ud;
   KdBuf b = {0};
   kd_show(K, &b, get(K, a->index), false);
-  a->out = b.s ? b.s : calloc(1, 1);
+  a->out = kd_buf_take(K, &b);
 }
 
 char *kader_show(KaderState *K, int index) {
@@ -322,7 +322,7 @@ KaderType kader_get_global(KaderState *K, const char *name) {
     push(K, NIL_VAL);
     return KADER_TNIL;
   }
-  push(K, K->globals[slot]);
+  push(K, kd_share(K->globals[slot])); /* the host holds it too now */
   return kader_type(K, -1);
 }
 

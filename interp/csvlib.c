@@ -226,6 +226,75 @@ static char mark_arg(KaderState *K, const char *fn, int i, Value v, char a, char
   return AS_STRING(v)->chars[0];
 }
 
+/* What csv_parse may allocate for src at most: every byte copied, and per
+** cell a pointer and malloc's smallest block (any , or ; may end a cell,
+** any line end a row). Counted against the memory limit while the table
+** exists, so that a file of commas cannot pass it. */
+static size_t csv_estimate(const char *src, size_t len) {
+  size_t ends = 1;
+  for (size_t i = 0; i < len; i++)
+    ends += src[i] == ',' || src[i] == ';' || src[i] == '\n' || src[i] == '\r';
+  return len + ends * (sizeof(char *) + 32 + sizeof(CsvRow));
+}
+
+typedef struct CsvRead {
+  const char *path;
+  char delimiter;   /* as given, or 0 */
+  char *src;        /* the file (malloc'd by kd_read_file) */
+  size_t counted;   /* bytes kd_account counted for src and the table */
+  uint32_t skipped; /* comment lines before the table */
+  int rc;           /* csv_parse's result */
+  CsvTable t;
+  CsvError err;
+  Value result;
+} CsvRead;
+
+/* read_csv's work, under kd_protect: an error half way (the memory limit)
+** leaves the file and the table to c_read_csv to free. */
+static void read_csv_job(KaderState *K, void *ud) {
+  CsvRead *j = ud;
+  struct stat st;
+  if (stat(j->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    kd_account(K, 0, (size_t)st.st_size); /* before reading it */
+    j->counted = (size_t)st.st_size;
+  }
+  size_t len = 0;
+  const char *why = NULL;
+  j->src = kd_read_file(j->path, &len, &why);
+  if (!j->src) kd_error(K, "cannot read %s: %s", j->path, why);
+  size_t need = csv_estimate(j->src, len);
+  kd_account(K, j->counted, need);
+  j->counted = need;
+  size_t start = table_start(j->src, len, &j->skipped);
+  j->rc = csv_parse(j->src + start, len - start, j->delimiter, &j->t, &j->err);
+  if (j->rc != 0) return; /* c_read_csv reports it, with the file freed */
+  CsvTable *t = &j->t;
+  for (uint32_t i = 0; i < t->count; i++) t->rows[i].line += j->skipped;
+  ObjRecord *r = record_new(K);
+  kd_push_root(K, OBJ_VAL(r));
+  record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, j->path)));
+  char d[2] = {t->delimiter, 0};
+  record_set(K, r, str_cstr(K, "delimiter"), OBJ_VAL(str_cstr(K, d)));
+  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t->count ? t->rows[0].line : 1));
+  ObjList *columns = list_new(K, t->count ? t->rows[0].count : 0);
+  record_set(K, r, str_cstr(K, "columns"), OBJ_VAL(columns));
+  for (uint32_t i = 0; t->count && i < t->rows[0].count; i++)
+    list_push(K, columns, OBJ_VAL(str_cstr(K, t->rows[0].cells[i])));
+  ObjList *rows = list_new(K, t->count);
+  record_set(K, r, str_cstr(K, "rows"), OBJ_VAL(rows));
+  ObjList *lines = list_new(K, t->count);
+  record_set(K, r, str_cstr(K, "lines"), OBJ_VAL(lines));
+  for (uint32_t i = 1; i < t->count; i++) {
+    ObjList *row = list_new(K, t->rows[i].count);
+    list_push(K, rows, OBJ_VAL(row));
+    for (uint32_t c = 0; c < t->rows[i].count; c++)
+      list_push(K, row, OBJ_VAL(str_cstr(K, t->rows[i].cells[c])));
+    list_push(K, lines, NUM_VAL(t->rows[i].line));
+  }
+  kd_pop_root(K);
+  j->result = OBJ_VAL(r);
+}
+
 /* read_csv(path [, delimiter [, declaration]]): {file, delimiter, columns,
 ** rows, lines}. Cells stay text; the model decides what they mean. */
 static Value c_read_csv(KaderState *K, int argc, Value *args) {
@@ -235,55 +304,29 @@ static Value c_read_csv(KaderState *K, int argc, Value *args) {
   char path[1024];
   resolve(K, AS_STRING(args[0])->chars, by, path, sizeof path);
   kd_check_read(K, path);
-  size_t len = 0;
-  const char *why = NULL;
-  char *src = kd_read_file(path, &len, &why);
-  if (!src) kd_error(K, "cannot read %s: %s", path, why);
-  uint32_t skipped;
-  size_t start = table_start(src, len, &skipped);
-  CsvTable t;
-  CsvError err;
-  memset(&t, 0, sizeof t);
-  memset(&err, 0, sizeof err);
-  int rc = csv_parse(src + start, len - start, delimiter, &t, &err);
-  free(src);
-  if (rc != 0) {
+  CsvRead j;
+  memset(&j, 0, sizeof j);
+  j.path = path;
+  j.delimiter = delimiter;
+  j.result = NIL_VAL;
+  KaderResult r = kd_protect(K, read_csv_job, &j);
+  /* the file and the table are plain C memory: freed however the job ended */
+  csv_free(&j.t);
+  free(j.src);
+  kd_account(K, j.counted, 0);
+  if (r != KADER_OK) kd_rethrow(K, r);
+  if (j.rc != 0) {
     /* at its place in the file, which is read again to show the line */
+    CsvError err = j.err;
     struct KdCsvCache *c = reread(K, path, delimiter);
     if (c && c->rc != 0 && c->err.place.line)
       report_at(K, c, path, c->err.place, c->err.message, by, false);
-    if (err.line) err.line += skipped;
+    if (err.line) err.line += j.skipped;
     if (err.column) kd_error(K, "%s:%u:%u: %s", path, err.line, err.column, err.message);
     if (err.line) kd_error(K, "%s:%u: %s", path, err.line, err.message);
     kd_error(K, "%s: %s", path, err.message);
   }
-  for (uint32_t i = 0; i < t.count; i++) t.rows[i].line += skipped;
-  /* the table is plain C memory: build the result under protection of our
-  ** own, so an error half-way (out of memory) cannot leak it */
-  ObjRecord *r = record_new(K);
-  kd_push_root(K, OBJ_VAL(r));
-  record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, path)));
-  char d[2] = {t.delimiter, 0};
-  record_set(K, r, str_cstr(K, "delimiter"), OBJ_VAL(str_cstr(K, d)));
-  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t.count ? t.rows[0].line : 1));
-  ObjList *columns = list_new(K, t.count ? t.rows[0].count : 0);
-  record_set(K, r, str_cstr(K, "columns"), OBJ_VAL(columns));
-  for (uint32_t i = 0; t.count && i < t.rows[0].count; i++)
-    list_push(K, columns, OBJ_VAL(str_cstr(K, t.rows[0].cells[i])));
-  ObjList *rows = list_new(K, t.count);
-  record_set(K, r, str_cstr(K, "rows"), OBJ_VAL(rows));
-  ObjList *lines = list_new(K, t.count);
-  record_set(K, r, str_cstr(K, "lines"), OBJ_VAL(lines));
-  for (uint32_t i = 1; i < t.count; i++) {
-    ObjList *row = list_new(K, t.rows[i].count);
-    list_push(K, rows, OBJ_VAL(row));
-    for (uint32_t j = 0; j < t.rows[i].count; j++)
-      list_push(K, row, OBJ_VAL(str_cstr(K, t.rows[i].cells[j])));
-    list_push(K, lines, NUM_VAL(t.rows[i].line));
-  }
-  kd_pop_root(K);
-  csv_free(&t);
-  return OBJ_VAL(r);
+  return j.result;
 }
 
 /* ---- messages at a cell ---- */

@@ -57,6 +57,38 @@ void kd_line_col(const char *src, size_t len, uint32_t off, uint32_t *line,
   *col = c;
 }
 
+/* A long source line is shown as a window of about this many characters
+** around the caret, at most DIAG_BEFORE of them before it (a 20 KB line of
+** data must not fill the terminal). */
+#define DIAG_WIDTH 100
+#define DIAG_BEFORE 40
+
+/* The byte n characters before i, not before lo (at a character's start). */
+static size_t chars_back(const char *src, size_t i, size_t n, size_t lo) {
+  while (i > lo && n > 0) {
+    i--;
+    while (i > lo && is_continuation((unsigned char)src[i])) i--;
+    n--;
+  }
+  return i;
+}
+
+/* The byte n characters after i, not after hi. */
+static size_t chars_forward(const char *src, size_t i, size_t n, size_t hi) {
+  while (i < hi && n > 0) {
+    i++;
+    while (i < hi && is_continuation((unsigned char)src[i])) i++;
+    n--;
+  }
+  return i;
+}
+
+static size_t chars_between(const char *src, size_t a, size_t b) {
+  size_t n = 0;
+  for (size_t i = a; i < b; i++) n += !is_continuation((unsigned char)src[i]);
+  return n;
+}
+
 char *kd_render_diag(KaderState *K, ObjModule *m, Span span, const char *kind,
                      const char *message) {
   Buf b = {0};
@@ -79,26 +111,40 @@ char *kd_render_diag(KaderState *K, ObjModule *m, Span span, const char *kind,
   buf_fmt(&b, "%s:%u:%u: %s%s:%s %s\n", m->path->chars, line, col, red, kind,
           reset, message);
   /* the source line, and a caret under the span */
-  size_t start = span.off > len ? len : span.off;
+  size_t off = span.off > len ? len : span.off;
+  size_t start = off;
   while (start > 0 && src[start - 1] != '\n') start--;
   size_t end = start;
   while (end < len && src[end] != '\n') end++;
   if (end > start && src[end - 1] == '\r') end--;
+  if (off > end) off = end;
+  /* the part of the line shown: all of it, or a window around the caret
+  ** (more of what comes before when the caret is near the end) */
+  size_t from = start, to = end;
+  if (chars_between(src, start, end) > DIAG_WIDTH) {
+    size_t after = chars_between(src, off, end);
+    size_t before = after < DIAG_WIDTH - DIAG_BEFORE ? DIAG_WIDTH - after : DIAG_BEFORE;
+    from = chars_back(src, off, before, start);
+    to = chars_forward(src, from, DIAG_WIDTH, end);
+  }
+  const char *cut = "\xE2\x80\xA6"; /* … where the line goes on */
   char gutter[32];
   int gw = snprintf(gutter, sizeof gutter, "%5u | ", line);
   buf_add(&b, gutter, (size_t)gw);
-  buf_add(&b, src + start, end - start);
+  if (from > start) buf_add(&b, cut, 3);
+  buf_add(&b, src + from, to - from);
+  if (to < end) buf_add(&b, cut, 3);
   buf_add(&b, "\n", 1);
   for (int i = 0; i < gw - 2; i++) buf_add(&b, " ", 1);
   buf_add(&b, "| ", 2);
-  size_t off = span.off > len ? len : span.off;
-  for (size_t i = start; i < off; i++) {
+  if (from > start) buf_add(&b, " ", 1); /* under the … */
+  for (size_t i = from; i < off; i++) {
     if (is_continuation((unsigned char)src[i])) continue;
     buf_add(&b, src[i] == '\t' ? "\t" : " ", 1);
   }
   buf_add(&b, red, strlen(red));
   size_t stop = off + span.len;
-  if (stop > end) stop = end;
+  if (stop > to) stop = to;
   int carets = 0;
   for (size_t i = off; i < stop; i++)
     if (!is_continuation((unsigned char)src[i])) {
@@ -298,6 +344,7 @@ KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
   Value *api_base = K->api_base;   /* a host function's stack (api.c) */
   Compiler *compiler = K->compiler;
   uint32_t loading = K->loading ? K->loading->count : 0;
+  unsigned long long scratch = kd_scratch_mark(K);
   KdJmp jmp;
   jmp.prev = K->err_jmp;
   jmp.status = KADER_OK;
@@ -313,6 +360,7 @@ KaderResult kd_protect(KaderState *K, void (*fn)(KaderState *, void *),
     K->api_base = api_base;
     K->compiler = compiler;
     if (K->loading && K->loading->count > loading) K->loading->count = loading;
+    kd_scratch_unwind(K, scratch); /* the buffers of C code the error cut short */
   }
   K->err_jmp = jmp.prev;
   return (KaderResult)jmp.status;

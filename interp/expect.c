@@ -64,25 +64,23 @@ static bool holds(KaderState *K, int cmp, Value got, Value expected, Value tol) 
 }
 
 /* "what: expected X within T, got Y" */
-static char *failure_message(KaderState *K, int cmp, Value got, Value expected, Value tol,
-                             ObjString *what) {
-  KdBuf b = {0};
-  kd_buf_add(K, &b, what->chars, what->len);
+static void failure_message(KaderState *K, KdBuf *b, int cmp, Value got, Value expected,
+                            Value tol, ObjString *what) {
+  kd_buf_add(K, b, what->chars, what->len);
   if (cmp == B_NONE) {
-    kd_buf_add(K, &b, ": expected true, got ", 21);
-    kd_show(K, &b, got, true);
-    return b.s;
+    kd_buf_add(K, b, ": expected true, got ", 21);
+    kd_show(K, b, got, true);
+    return;
   }
-  kd_buf_add(K, &b, ": expected ", 11);
-  kd_buf_add(K, &b, cmp_words[cmp], strlen(cmp_words[cmp]));
-  kd_show(K, &b, expected, true);
+  kd_buf_add(K, b, ": expected ", 11);
+  kd_buf_add(K, b, cmp_words[cmp], strlen(cmp_words[cmp]));
+  kd_show(K, b, expected, true);
   if (!IS_NIL(tol)) {
-    kd_buf_add(K, &b, " within ", 8);
-    kd_show(K, &b, in_unit_of(tol, expected), true);
+    kd_buf_add(K, b, " within ", 8);
+    kd_show(K, b, in_unit_of(tol, expected), true);
   }
-  kd_buf_add(K, &b, ", got ", 6);
-  kd_show(K, &b, got, true);
-  return b.s;
+  kd_buf_add(K, b, ", got ", 6);
+  kd_show(K, b, got, true);
 }
 
 void kd_expect(KaderState *K, int cmp, Value got, Value expected, Value tolerance,
@@ -93,18 +91,19 @@ void kd_expect(KaderState *K, int cmp, Value got, Value expected, Value toleranc
   if (ok && !K->config.expect) return;
   ObjModule *m;
   Span span = kd_current_span(K, &m);
-  char *message = ok ? NULL : failure_message(K, cmp, got, expected, tolerance, what);
+  KdBuf message = {0};
+  if (!ok) failure_message(K, &message, cmp, got, expected, tolerance, what);
   if (K->config.expect) {
     uint32_t line = 0, col = 0;
     if (m) kd_line_col(m->source->chars, m->source->len, span.off, &line, &col);
     K->config.expect(K->config.expect_userdata, ok, m ? m->path->chars : "", (int)line,
-                     (int)col, message ? message : "");
+                     (int)col, message.s ? message.s : "");
   } else {
-    char *text = kd_render_diag(K, m, span, "expectation failed", message);
+    char *text = kd_render_diag(K, m, span, "expectation failed", message.s);
     kd_write_error(K, text);
     free(text);
   }
-  free(message);
+  kd_buf_free(K, &message);
 }
 
 void kader_expectations(KaderState *K, int *passed, int *failed) {

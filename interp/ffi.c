@@ -466,48 +466,55 @@ static Value call_foreign(KaderState *K, int argc, Value *args) {
   ffi_closure *closures[MAX_ARGS] = {0};
   int ncallbacks = 0;
   (void)argc;
+  /* the arguments first (an error leaves nothing behind: larger structs
+  ** are scratch memory), then the callbacks, which cannot fail half way */
   for (int i = 0; i < sig->argc; i++) {
     CType *t = sig->args[i];
     void *dest = &slots[i];
     if (t->kind == C_STRUCT && t->ffi->size > sizeof slots[i]) {
-      struct_buf[i] = calloc(1, t->ffi->size);
-      if (!struct_buf[i]) kd_error(K, "out of memory");
+      struct_buf[i] = kd_scratch_realloc(K, NULL, t->ffi->size);
+      memset(struct_buf[i], 0, t->ffi->size);
       dest = struct_buf[i];
     }
     if (t->kind == C_FUNCTION) {
       if (!IS_OBJ_TYPE(args[i], O_CLOSURE) && !IS_OBJ_TYPE(args[i], O_NATIVE))
         arg_error(K, f->name, i + 1, "a function (for a C function pointer)", args[i]);
-      Callback *cb = &callbacks[ncallbacks];
-      *cb = (Callback){K, f, t->sig, args[i], false, NULL, KADER_OK};
-      void *code = NULL;
-      ffi_closure *cl = ffi_closure_alloc(sizeof(ffi_closure), &code);
-      if (!cl || ffi_prep_closure_loc(cl, &t->sig->cif, callback_entry, cb, code) != FFI_OK) {
-        if (cl) ffi_closure_free(cl);
-        kd_error(K, "%s: libffi cannot make a callback here", f->name);
-      }
-      closures[ncallbacks++] = cl;
-      *(void **)dest = code;
     } else {
       to_c(K, f, i, t, args[i], dest);
     }
     argp[i] = dest;
   }
+  for (int i = 0; i < sig->argc; i++) {
+    CType *t = sig->args[i];
+    if (t->kind != C_FUNCTION) continue;
+    Callback *cb = &callbacks[ncallbacks];
+    *cb = (Callback){K, f, t->sig, args[i], false, NULL, KADER_OK};
+    void *code = NULL;
+    ffi_closure *cl = ffi_closure_alloc(sizeof(ffi_closure), &code);
+    if (!cl || ffi_prep_closure_loc(cl, &t->sig->cif, callback_entry, cb, code) != FFI_OK) {
+      if (cl) ffi_closure_free(cl);
+      for (int j = 0; j < ncallbacks; j++) ffi_closure_free(closures[j]);
+      kd_error(K, "%s: libffi cannot make a callback here", f->name);
+    }
+    closures[ncallbacks++] = cl;
+    *(void **)argp[i] = code;
+  }
   union { ffi_arg i; double d; void *p; char bytes[256]; } ret;
   void *ret_buf = &ret;
   void *big = NULL;
   if (sig->ret->ffi->size > sizeof ret) {
-    big = calloc(1, sig->ret->ffi->size);
-    if (!big) kd_error(K, "out of memory");
+    big = kd_scratch_realloc(K, NULL, sig->ret->ffi->size);
+    memset(big, 0, sig->ret->ffi->size);
     ret_buf = big;
   }
   ffi_call(&sig->cif, f->address, ret_buf, argp);
-  for (int i = 0; i < sig->argc; i++) free(struct_buf[i]);
+  for (int i = 0; i < sig->argc; i++) kd_scratch_realloc(K, struct_buf[i], 0);
   for (int i = 0; i < ncallbacks; i++) ffi_closure_free(closures[i]);
   for (int i = 0; i < ncallbacks; i++) {
     if (callbacks[i].failed) {
       char *e = callbacks[i].error;
       for (int j = i + 1; j < ncallbacks; j++) free(callbacks[j].error);
-      free(big);
+      kd_scratch_realloc(K, big, 0);
       free(K->last_error);
       K->last_error = e;
       kd_rethrow(K, callbacks[i].status);
@@ -529,7 +536,7 @@ static Value call_foreign(KaderState *K, int argc, Value *args) {
   } else {
     result = from_c(K, f, sig->ret, ret_buf);
   }
-  free(big);
+  kd_scratch_realloc(K, big, 0);
   return result;
 }
 

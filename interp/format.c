@@ -118,7 +118,8 @@ static void put_number(Out *o, double x, Locale loc) {
 
 size_t fmt_number(char *buf, size_t cap, double x, Locale loc) {
   /* whole numbers are by far the most common: print them directly */
-  if (x == (double)(long long)x && x > -1e14 && x < 1e14 && cap >= 24) {
+  /* the range first: casting a double outside long long's range is undefined */
+  if (x > -1e14 && x < 1e14 && x == (double)(long long)x && cap >= 24) {
     char digits[24];
     long long v = (long long)x;
     unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;

@@ -1,11 +1,21 @@
 /*
 ** gc.c — memory accounting and a precise mark-and-sweep collector.
 **
-** Every allocation goes through kd_realloc, which counts bytes and collects
-** when the count passes a threshold (or on every allocation in stress mode,
+** Every allocation that grows with what a model does goes through
+** kd_realloc, which counts bytes against the memory limit and collects when
+** the count passes a threshold (or on every allocation in stress mode,
 ** KADER_GC_STRESS=1, which flushes out values that were not kept reachable).
 ** Allocation failure raises "out of memory" instead of returning NULL.
+**
+** Besides the heap there is scratch memory: buffers that C code builds
+** (KdBuf, a replacement text) and that an error can interrupt half way.
+** Scratch blocks are counted like the heap and kept on a list in the order
+** they were made, so that kd_protect frees every block made inside it when
+** an error unwinds past their owners (as Lua's buffers live on its stack).
 */
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,49 +25,126 @@
 
 #define GC_HEAP_GROW 2
 #define GC_FIRST (1024 * 1024)
+#define MB (1024 * 1024)
 
-void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size) {
+_Noreturn void kd_out_of_memory(KaderState *K) {
+  size_t limit = K->config.memory_limit;
+  if (!limit) kd_error(K, "out of memory: the system has no more memory for the model");
+  if (limit % MB == 0)
+    kd_error(K, "out of memory: the model needs more than its memory limit of %zu MB "
+             "(kader --memory-limit MB raises it; 0 switches it off)", limit / MB);
+  kd_error(K, "out of memory: the model needs more than its memory limit of %zu bytes",
+           limit);
+}
+
+/* Counts a change from old_size to new_size bytes; false (and nothing
+** counted) when growing would pass the memory limit even after a
+** collection. */
+static bool account(KaderState *K, size_t old_size, size_t new_size) {
+  size_t limit = K->config.memory_limit;
+  if (new_size > old_size && !K->gc_running) {
+    size_t grow = new_size - old_size;
+    if (K->config.gc_stress || K->bytes_allocated + grow > K->next_gc ||
+        (limit && K->bytes_allocated + grow > limit))
+      kd_collect(K);
+    if (limit && (grow > limit || K->bytes_allocated > limit - grow)) return false;
+  }
   K->bytes_allocated += new_size;
   K->bytes_allocated -= old_size;
-  if (new_size > old_size && !K->gc_running) {
-    size_t limit = K->config.memory_limit;
-    if (K->config.gc_stress || K->bytes_allocated > K->next_gc ||
-        (limit && K->bytes_allocated > limit))
-      kd_collect(K);
-    if (limit && K->bytes_allocated > limit) {
-      K->bytes_allocated -= new_size;
-      K->bytes_allocated += old_size;
-      kd_error(K, "out of memory: the program needs more than the %zu MB "
-               "it may use", limit / (1024 * 1024));
-    }
-  }
+  return true;
+}
+
+void *kd_try_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size) {
+  if (!account(K, old_size, new_size)) return NULL;
+  void *p;
   if (K->config.realloc) {
-    void *p = K->config.realloc(K->config.alloc_userdata, ptr, old_size, new_size);
-    if (new_size == 0) return NULL;
-    if (!p) {
-      K->bytes_allocated -= new_size;
-      K->bytes_allocated += old_size;
-      kd_error(K, "out of memory");
-    }
-    return p;
-  }
-  if (new_size == 0) {
+    p = K->config.realloc(K->config.alloc_userdata, ptr, old_size, new_size);
+  } else if (new_size == 0) {
     free(ptr);
-    return NULL;
+    p = NULL;
+  } else {
+    p = realloc(ptr, new_size);
   }
-  void *p = realloc(ptr, new_size);
+  if (new_size == 0) return NULL;
   if (!p) {
     K->bytes_allocated -= new_size;
     K->bytes_allocated += old_size;
-    kd_error(K, "out of memory");
   }
   return p;
+}
+
+void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size) {
+  void *p = kd_try_realloc(K, ptr, old_size, new_size);
+  if (!p && new_size) kd_out_of_memory(K);
+  return p;
+}
+
+void kd_account(KaderState *K, size_t old_size, size_t new_size) {
+  if (!account(K, old_size, new_size)) kd_out_of_memory(K);
+}
+
+/* ---- scratch memory ---- */
+
+struct KdScratch {
+  KdScratch *newer, *older;
+  size_t size;                 /* bytes after the header */
+  unsigned long long serial;   /* when it was made: the list's order */
+};
+
+/* the header, rounded up so that what follows is aligned for anything */
+#define SCRATCH_HEADER \
+  ((sizeof(KdScratch) + alignof(max_align_t) - 1) / alignof(max_align_t) * \
+   alignof(max_align_t))
+
+static void scratch_unlink(KaderState *K, KdScratch *h) {
+  if (h->newer) h->newer->older = h->older;
+  else K->scratch = h->older;
+  if (h->older) h->older->newer = h->newer;
+}
+
+void *kd_scratch_realloc(KaderState *K, void *ptr, size_t size) {
+  KdScratch *h = ptr ? (KdScratch *)((char *)ptr - SCRATCH_HEADER) : NULL;
+  if (size == 0) {
+    if (h) {
+      scratch_unlink(K, h);
+      kd_realloc(K, h, SCRATCH_HEADER + h->size, 0);
+    }
+    return NULL;
+  }
+  if (size > SIZE_MAX - SCRATCH_HEADER) kd_out_of_memory(K);
+  /* when this raises, the old block is still whole and on the list */
+  KdScratch *n = kd_realloc(K, h, h ? SCRATCH_HEADER + h->size : 0, SCRATCH_HEADER + size);
+  n->size = size;
+  if (!h) {
+    n->serial = K->scratch_serial++;
+    n->newer = NULL;
+    n->older = K->scratch;
+    if (n->older) n->older->newer = n;
+    K->scratch = n;
+  } else if (n != h) { /* moved: its neighbours point at the new place */
+    if (n->newer) n->newer->older = n;
+    else K->scratch = n;
+    if (n->older) n->older->newer = n;
+  }
+  return (char *)n + SCRATCH_HEADER;
+}
+
+unsigned long long kd_scratch_mark(KaderState *K) { return K->scratch_serial; }
+
+/* The newest blocks come first, so those made since the mark are a prefix. */
+void kd_scratch_unwind(KaderState *K, unsigned long long mark) {
+  while (K->scratch && K->scratch->serial >= mark) {
+    KdScratch *h = K->scratch;
+    scratch_unlink(K, h);
+    kd_realloc(K, h, SCRATCH_HEADER + h->size, 0);
+  }
 }
 
 Obj *kd_alloc_obj(KaderState *K, size_t size, ObjTag type) {
   Obj *o = kd_realloc(K, NULL, 0, size);
   o->type = (uint8_t)type;
   o->marked = 0;
+  o->sole = 0;
   o->next = K->objects;
   K->objects = o;
   return o;
@@ -167,7 +254,7 @@ static void blacken(KaderState *K, Obj *o) {
 static void free_obj(KaderState *K, Obj *o) {
   switch ((ObjTag)o->type) {
     case O_STRING:
-      kd_realloc(K, o, sizeof(ObjString) + ((ObjString *)o)->len + 1, 0);
+      kd_realloc(K, o, sizeof(ObjString) + ((ObjString *)o)->cap + 1, 0);
       return;
     case O_LIST: {
       ObjList *l = (ObjList *)o;
@@ -185,6 +272,7 @@ static void free_obj(KaderState *K, Obj *o) {
       kd_realloc(K, c->code, c->cap, 0);
       KD_FREE_ARRAY(K, Span, c->spans, c->cap);
       KD_FREE_ARRAY(K, Value, c->consts, c->const_cap);
+      KD_FREE_ARRAY(K, uint32_t, c->const_slots, c->const_slots_cap);
       break;
     }
     case O_CLOSURE:

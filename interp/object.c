@@ -4,6 +4,7 @@
 ** Strings are interned (one object per distinct text), so record keys and
 ** global names compare by pointer.
 */
+#include <stdint.h>
 #include <string.h>
 
 #include "state.h"
@@ -17,15 +18,24 @@ uint32_t hash_bytes(const char *s, size_t len) {
   return h;
 }
 
-static ObjString *str_alloc(KaderState *K, size_t len) {
-  if (len > 0x7fffffffu) kd_error(K, "string too long");
+#define KD_MAX_STRING 0x7fffffffu
+
+/* A string of len bytes with room for cap (cap >= len). */
+static ObjString *str_alloc_room(KaderState *K, size_t len, size_t cap) {
+  if (len > KD_MAX_STRING) kd_error(K, "string too long");
   ObjString *str =
-      (ObjString *)kd_alloc_obj(K, sizeof(ObjString) + len + 1, O_STRING);
+      (ObjString *)kd_alloc_obj(K, sizeof(ObjString) + cap + 1, O_STRING);
+  str->obj.sole = 0;
   str->hash = 0;
   str->len = (uint32_t)len;
+  str->cap = (uint32_t)cap;
   str->interned = false;
   str->chars[len] = '\0';
   return str;
+}
+
+static ObjString *str_alloc(KaderState *K, size_t len) {
+  return str_alloc_room(K, len, len);
 }
 
 ObjString *str_intern(KaderState *K, const char *s, size_t len) {
@@ -75,6 +85,26 @@ ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b) {
   ObjString *s = str_alloc(K, len);
   memcpy(s->chars, a->chars, a->len);
   memcpy(s->chars + a->len, b->chars, b->len);
+  return s;
+}
+
+ObjString *str_append(KaderState *K, ObjString *a, ObjString *b) {
+  size_t len = (size_t)a->len + b->len;
+  if (len <= KD_SHORT_STRING) return str_concat(K, a, b);
+  if (a->obj.sole && len <= a->cap) {
+    memcpy(a->chars + a->len, b->chars, b->len);
+    a->len = (uint32_t)len;
+    a->chars[len] = '\0';
+    return a;
+  }
+  /* half as much again to grow into: appends copy each byte O(1) times */
+  size_t cap = len + len / 2;
+  if (cap > KD_MAX_STRING) cap = KD_MAX_STRING;
+  if (cap < len) cap = len;
+  ObjString *s = str_alloc_room(K, len, cap);
+  memcpy(s->chars, a->chars, a->len);
+  memcpy(s->chars + a->len, b->chars, b->len);
+  s->obj.sole = 1;
   return s;
 }
 
@@ -275,17 +305,72 @@ static bool same_constant(Value a, Value b) {
   return values_equal(a, b);
 }
 
+/* Consts that values_equal counts as one hash alike: numbers by their bits
+** (0 and -0 differ, as there), texts by their characters, other objects by
+** address. */
+static uint32_t value_hash(Value v) {
+  uint64_t bits = 0;
+  switch (v.type) {
+    case V_BOOL: bits = v.as.b; break;
+    case V_NUM: case V_QTY: memcpy(&bits, &v.as.n, sizeof bits); break;
+    case V_OBJ:
+      if (IS_STRING(v)) {
+        ObjString *s = AS_STRING(v);
+        return s->interned ? s->hash : hash_bytes(s->chars, s->len);
+      }
+      bits = (uint64_t)(uintptr_t)v.as.o;
+      break;
+    default: break;
+  }
+  bits ^= (uint64_t)v.type << 56 ^ (uint64_t)v.unit << 40;
+  bits *= 0x9E3779B97F4A7C15ull;
+  return (uint32_t)(bits >> 32);
+}
+
+/* Below this many constants a scan is as quick as hashing. */
+#define CONST_SCAN 16
+
+static void const_slots_put(Chunk *c, uint32_t i) {
+  uint32_t mask = c->const_slots_cap - 1;
+  uint32_t j = value_hash(c->consts[i]) & mask;
+  while (c->const_slots[j]) j = (j + 1) & mask;
+  c->const_slots[j] = i + 1;
+}
+
+static int chunk_find_const(Chunk *c, Value v) {
+  if (!c->const_slots) {
+    for (uint32_t i = 0; i < c->const_count; i++)
+      if (same_constant(c->consts[i], v)) return (int)i;
+    return -1;
+  }
+  uint32_t mask = c->const_slots_cap - 1;
+  for (uint32_t j = value_hash(v) & mask; c->const_slots[j]; j = (j + 1) & mask)
+    if (same_constant(c->consts[c->const_slots[j] - 1], v)) return (int)(c->const_slots[j] - 1);
+  return -1;
+}
+
 int chunk_add_const(KaderState *K, Chunk *c, Value v) {
-  for (uint32_t i = 0; i < c->const_count; i++)
-    if (same_constant(c->consts[i], v)) return (int)i;
+  int found = chunk_find_const(c, v);
+  if (found >= 0) return found;
+  kd_push_root(K, v);
   if (c->const_count == c->const_cap) {
     uint32_t cap = KD_GROW(c->const_cap);
-    kd_push_root(K, v);
     c->consts = kd_realloc(K, c->consts, sizeof(Value) * c->const_cap,
                            sizeof(Value) * cap);
-    kd_pop_root(K);
     c->const_cap = cap;
   }
+  /* the index at most half full; rebuilt when it grows */
+  if (c->const_count + 1 > CONST_SCAN && (c->const_count + 1) * 2 > c->const_slots_cap) {
+    uint32_t cap = c->const_slots_cap ? c->const_slots_cap * 2 : 4 * CONST_SCAN;
+    uint32_t *slots = KD_ALLOC(K, uint32_t, cap);
+    memset(slots, 0, sizeof(uint32_t) * cap);
+    KD_FREE_ARRAY(K, uint32_t, c->const_slots, c->const_slots_cap);
+    c->const_slots = slots;
+    c->const_slots_cap = cap;
+    for (uint32_t i = 0; i < c->const_count; i++) const_slots_put(c, i);
+  }
+  kd_pop_root(K);
   c->consts[c->const_count] = v;
+  if (c->const_slots) const_slots_put(c, c->const_count);
   return (int)c->const_count++;
 }

@@ -36,7 +36,10 @@ typedef enum {
 /* A compiled regular expression (regex.c keeps its insides). */
 typedef struct ObjRegex ObjRegex;
 
-struct Obj { Obj *next; uint8_t type; uint8_t marked; };
+/* sole: the text is held by one variable and nothing else, so `s = s + x`
+** may append to it in place (str_append); reading the variable (kd_share)
+** ends that. */
+struct Obj { Obj *next; uint8_t type; uint8_t marked; uint8_t sole; };
 
 /* Short strings are interned (one object per text, compared by pointer);
 ** long ones, built by programs, are not: hashing every intermediate result
@@ -46,6 +49,8 @@ typedef struct ObjString {
   Obj obj;
   uint32_t hash;    /* valid when interned */
   uint32_t len;     /* bytes */
+  uint32_t cap;     /* room for chars (without the NUL): len, or more for a
+                       text that grows in place (obj.sole) */
   bool interned;
   char chars[];     /* NUL-terminated */
 } ObjString;
@@ -84,6 +89,10 @@ typedef struct Chunk {
   uint32_t count, cap;
   Value *consts;
   uint32_t const_count, const_cap;
+  /* a hash index of consts (index + 1, 0 empty) once there are many, so
+  ** that adding a constant stays O(1): 65 000 unit declarations */
+  uint32_t *const_slots;
+  uint32_t const_slots_cap;
 } Chunk;
 
 typedef struct ObjFunction {
@@ -206,6 +215,15 @@ ObjString *str_cstr(KaderState *K, const char *s); /* interned */
 ObjString *str_key(KaderState *K, ObjString *s);
 bool str_equal(ObjString *a, ObjString *b);
 ObjString *str_concat(KaderState *K, ObjString *a, ObjString *b);
+/* a + b where the result replaces a in the variable that held it (`s = s +
+** x`, `s += x`): a text only that variable holds grows in place, so
+** building a text by appending is linear in its length. */
+ObjString *str_append(KaderState *K, ObjString *a, ObjString *b);
+/* v as a read of a variable sees it: no longer the variable's alone. */
+static inline Value kd_share(Value v) {
+  if (v.type == V_OBJ && v.as.o->sole) v.as.o->sole = 0;
+  return v;
+}
 ObjList *list_new(KaderState *K, uint32_t cap);
 void list_push(KaderState *K, ObjList *l, Value v);
 ObjRecord *record_new(KaderState *K);

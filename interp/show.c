@@ -5,22 +5,21 @@
 ** separator, items of lists and records are separated by "; " so that
 ** [0,5; 1,5] stays unambiguous.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vm.h"
 
+/* A buffer lives in scratch memory: counted against the memory limit, and
+** freed by kd_protect when an error cuts its building short. */
 void kd_buf_add(KaderState *K, KdBuf *b, const char *s, size_t n) {
+  if (n >= SIZE_MAX / 2 - b->len) kd_out_of_memory(K);
   if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 64;
+    size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + n + 1) cap *= 2;
-    char *p = realloc(b->s, cap);
-    if (!p) {
-      kd_buf_free(K, b);
-      kd_error(K, "out of memory");
-    }
-    b->s = p;
+    b->s = kd_scratch_realloc(K, b->s, cap);
     b->cap = cap;
   }
   memcpy(b->s + b->len, s, n);
@@ -29,10 +28,19 @@ void kd_buf_add(KaderState *K, KdBuf *b, const char *s, size_t n) {
 }
 
 void kd_buf_free(KaderState *K, KdBuf *b) {
-  (void)K;
-  free(b->s);
+  kd_scratch_realloc(K, b->s, 0);
   b->s = NULL;
   b->len = b->cap = 0;
+}
+
+char *kd_buf_take(KaderState *K, KdBuf *b) {
+  char *copy = malloc(b->len + 1);
+  if (copy) {
+    if (b->len) memcpy(copy, b->s, b->len);
+    copy[b->len] = '\0';
+  }
+  kd_buf_free(K, b);
+  return copy;
 }
 
 static void add_str(KaderState *K, KdBuf *b, const char *s) {
@@ -47,13 +55,12 @@ static void add_str(KaderState *K, KdBuf *b, const char *s) {
     size_t cap = sizeof tmp_;                                       \
     size_t need = call_with_buf_cap;                                \
     if (need >= sizeof tmp_) {                                      \
-      buf = malloc(need + 1);                                       \
-      if (!buf) kd_error(K, "out of memory");                       \
+      buf = kd_scratch_realloc(K, NULL, need + 1);                  \
       cap = need + 1;                                               \
       call_with_buf_cap;                                            \
     }                                                               \
     kd_buf_add(K, b, buf, need);                                    \
-    if (buf != tmp_) free(buf);                                     \
+    if (buf != tmp_) kd_scratch_realloc(K, buf, 0);                 \
   } while (0)
 
 static void quoted_string(KaderState *K, KdBuf *b, ObjString *s) {
@@ -193,8 +200,12 @@ static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
   }
 }
 
+/* The buffer is counted memory, so growing it may collect garbage: the
+** value shown is kept reachable while it is. */
 void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted) {
+  kd_push_root(K, v);
   show(K, b, v, quoted, 0);
+  kd_pop_root(K);
 }
 
 ObjString *kd_to_string(KaderState *K, Value v) {
@@ -289,4 +300,8 @@ static void pretty(KaderState *K, KdBuf *b, Value v, int level) {
   kd_buf_free(K, &one);
 }
 
-void kd_show_pretty(KaderState *K, KdBuf *b, Value v) { pretty(K, b, v, 0); }
+void kd_show_pretty(KaderState *K, KdBuf *b, Value v) {
+  kd_push_root(K, v);
+  pretty(K, b, v, 0);
+  kd_pop_root(K);
+}

@@ -153,7 +153,9 @@ KaderState *kader_new(const KaderConfig *config) {
 
 void kader_free(KaderState *K) {
   if (!K) return;
+  kd_scratch_unwind(K, 0);
   kd_free_objects(K);
+  kd_free_regex(K); /* after the objects: their patterns free through it */
   if (K->units) units_free(K->units);
   kd_free_strlib(K);
   kd_free_ffi(K);

@@ -35,6 +35,7 @@ typedef struct IndexMap { ObjString **keys; uint32_t *vals; uint32_t count, cap;
 typedef struct KdJmp { jmp_buf buf; struct KdJmp *prev; int status; } KdJmp;
 
 typedef struct Compiler Compiler;
+typedef struct KdScratch KdScratch;
 
 typedef enum { MOD_LOADING, MOD_DONE } ModuleStatus;
 
@@ -51,6 +52,8 @@ struct KaderState {
   Value roots[KD_MAX_ROOTS];
   int root_count;
   Compiler *compiler; /* functions being compiled are roots */
+  KdScratch *scratch; /* scratch blocks, newest first (gc.c) */
+  unsigned long long scratch_serial; /* the next block's number */
 
   StrSet strings;
 
@@ -90,6 +93,7 @@ struct KaderState {
 
   UnitTable *units;
   unsigned long regex_match_limit, regex_depth_limit;
+  void *regex; /* PCRE2's contexts, its memory through ours (regex.c) */
   void *utf8_locale; /* a locale_t for Unicode case mapping (strlib.c) */
   struct KdCsvCache *csv_cache; /* the CSV file a message points into (csvlib.c) */
 
@@ -113,7 +117,25 @@ struct KaderState {
 #define GLOBAL_LET 8 /* compile time: the last top-level binding was `let` */
 
 /* ---- memory (gc.c) ---- */
+/* Like realloc (free when new_size is 0), counted against the memory
+** limit; raises "out of memory" instead of returning NULL. */
 void *kd_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size);
+/* The same, but NULL instead of an error (for C libraries that allocate
+** through us and must not be unwound: PCRE2). */
+void *kd_try_realloc(KaderState *K, void *ptr, size_t old_size, size_t new_size);
+/* Counts memory that C code holds outside the heap (a CSV table while it
+** becomes values) as growing from old_size to new_size bytes; raises when
+** that passes the limit. */
+void kd_account(KaderState *K, size_t old_size, size_t new_size);
+/* "out of memory", naming the limit and how to raise it. */
+_Noreturn void kd_out_of_memory(KaderState *K);
+/* Scratch memory (see gc.c): like realloc with size 0 to free; counted,
+** raises when out of memory, and freed by kd_protect when an error unwinds
+** past the code that made it. */
+void *kd_scratch_realloc(KaderState *K, void *ptr, size_t size);
+/* kd_protect's side: what exists now, and freeing everything made since. */
+unsigned long long kd_scratch_mark(KaderState *K);
+void kd_scratch_unwind(KaderState *K, unsigned long long mark);
 #define KD_ALLOC(K, T, n) ((T *)kd_realloc(K, NULL, 0, sizeof(T) * (n)))
 #define KD_FREE_ARRAY(K, T, p, n) kd_realloc(K, p, sizeof(T) * (n), 0)
 #define KD_GROW(n) ((n) < 8 ? 8 : (n) * 2)

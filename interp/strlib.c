@@ -8,6 +8,7 @@
 */
 #define _XOPEN_SOURCE 700
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,11 +199,11 @@ static Value s_slice(KaderState *K, int argc, Value *args) {
   size_t chars = 0;
   for (size_t i = 0; i < s->len; i++) chars += ((unsigned char)s->chars[i] & 0xC0) != 0x80;
   double from, to = (double)chars;
-  if (!IS_NUM(args[1]) || args[1].as.n != (double)(long long)args[1].as.n)
+  if (!IS_NUM(args[1]) || args[1].as.n != floor(args[1].as.n))
     kd_arg_error(K, "slice", 2, "a whole number", args[1]);
   from = args[1].as.n;
   if (argc > 2) {
-    if (!IS_NUM(args[2]) || args[2].as.n != (double)(long long)args[2].as.n)
+    if (!IS_NUM(args[2]) || args[2].as.n != floor(args[2].as.n))
       kd_arg_error(K, "slice", 3, "a whole number", args[2]);
     to = args[2].as.n;
   }
@@ -231,8 +232,8 @@ static Value s_slice(KaderState *K, int argc, Value *args) {
 ** or the one given): format(1234.5, 2, "en") is "1,234.50". */
 static Value s_format(KaderState *K, int argc, Value *args) {
   Value x = args[0];
-  if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15 ||
-      args[1].as.n != (double)(int)args[1].as.n)
+  if (!IS_NUM(args[1]) || !(args[1].as.n >= 0 && args[1].as.n <= 15) ||
+      args[1].as.n != floor(args[1].as.n))
     kd_arg_error(K, "format", 2, "a whole number of decimals from 0 to 15", args[1]);
   int d = (int)args[1].as.n;
   Locale loc = K->locale;

@@ -23,7 +23,7 @@ static Value t_fixed(KaderState *K, int argc, Value *args) {
   Value x = args[0];
   if (x.type != V_NUM && x.type != V_QTY && !IS_RANGE(x))
     kd_arg_error(K, "fixed", 1, "a number, quantity or range", x);
-  if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 15)
+  if (!IS_NUM(args[1]) || !(args[1].as.n >= 0 && args[1].as.n <= 15))
     kd_arg_error(K, "fixed", 2, "a number of decimals from 0 to 15", args[1]);
   int grouping = argc > 2 && !is_falsey(args[2]);
   int decimals = (int)args[1].as.n;
@@ -112,7 +112,7 @@ static size_t chars_in(const char *s, size_t len) {
 ** spaces to width characters (not bytes: "financiën" is 9 wide). */
 static Value t_pad(KaderState *K, int argc, Value *args) {
   ObjString *s = kd_to_string(K, args[0]);
-  if (!IS_NUM(args[1]) || args[1].as.n < 0 || args[1].as.n > 10000)
+  if (!IS_NUM(args[1]) || !(args[1].as.n >= 0 && args[1].as.n <= 10000))
     kd_arg_error(K, "pad", 2, "a width from 0 to 10000", args[1]);
   const char *align = "left";
   if (argc > 2) {
@@ -219,9 +219,10 @@ static Value t_where(KaderState *K, int argc, Value *args) {
 static Value t_wrap(KaderState *K, int argc, Value *args) {
   (void)argc;
   if (!IS_STRING(args[0])) kd_arg_error(K, "wrap", 1, "a string", args[0]);
-  if (!IS_NUM(args[1]) || args[1].as.n < 1) kd_arg_error(K, "wrap", 2, "a width of at least 1", args[1]);
+  if (!IS_NUM(args[1]) || !(args[1].as.n >= 1)) kd_arg_error(K, "wrap", 2, "a width of at least 1", args[1]);
   ObjString *s = AS_STRING(args[0]);
-  size_t width = (size_t)args[1].as.n;
+  /* a width beyond any text is as good as infinite (and casts safely) */
+  size_t width = args[1].as.n < 1e15 ? (size_t)args[1].as.n : (size_t)1e15;
   ObjList *lines = list_new(K, 0);
   kd_push_root(K, OBJ_VAL(lines));
   KdBuf line = {0};

@@ -7,7 +7,11 @@
 ** is an integer compare. Quantity arithmetic calls units_mul/units_div all the
 ** time, so their results are memoised in a small direct-mapped cache. The
 ** reduction of an expression to base units is cached in the expression itself
-** and trusted only while no definition has changed since (generation counter).
+** and trusted only while no definition has changed since (generation
+** counters: defining a new name can only change a reduction that was
+** pending on it, so it does not throw the others away, and declaring a long
+** chain of units stays linear). Walks over definitions use an explicit
+** stack, so a chain of 65 000 units cannot overflow the C stack.
 */
 #include <assert.h>
 #include <limits.h>
@@ -27,6 +31,7 @@ typedef struct Name {
   double factor; /* NAME_DERIVED: name = factor × def */
   UnitId def;
   uint32_t mark; /* visited stamp of the cycle search */
+  int used;      /* some definition mentions it */
 } Name;
 
 typedef struct Atom {
@@ -37,8 +42,9 @@ typedef struct Atom {
 typedef struct Expr {
   uint32_t first, count; /* atoms[first .. first+count) */
   uint32_t hash;
-  /* cached reduction, valid while gen == UnitTable.gen */
-  uint64_t gen;
+  /* cached reduction, valid while gen == UnitTable.gen and, when pending,
+  ** pending_gen == UnitTable.pending_gen */
+  uint64_t gen, pending_gen;
   UnitStatus status;
   int bad_name;
   double scale;
@@ -68,7 +74,10 @@ struct UnitTable {
   uint32_t expr_slots_cap;
   Atom *scratch; /* where a new expression is built before interning */
   uint32_t scratch_cap;
-  uint64_t gen;
+  UnitId *work; /* the stack of the walks over definitions */
+  uint32_t work_cap;
+  uint64_t gen;         /* bumped when a defined name is defined again */
+  uint64_t pending_gen; /* bumped when a pending name gets defined */
   uint32_t stamp;
   int euro, percent; /* name indices of € and %, or -1 */
   Memo memo[MEMO_SIZE];
@@ -159,6 +168,7 @@ int units_declare(UnitTable *t, const char *name, size_t len) {
   nm->factor = 1.0;
   nm->def = UNIT_NONE;
   nm->mark = 0;
+  nm->used = 0;
   put_name_slot(t, t->nnames);
   /* € and % get special display; remember them instead of looking up */
   if (len == 3 && memcmp(name, "\xE2\x82\xAC", 3) == 0)
@@ -225,7 +235,7 @@ static UnitId add_expr(UnitTable *t, const Atom *a, uint32_t n, uint32_t h) {
   e->first = t->natoms;
   e->count = n;
   e->hash = h;
-  e->gen = 0; /* no reduction cached yet */
+  e->gen = e->pending_gen = 0; /* no reduction cached yet */
   e->status = UNIT_OK;
   e->bad_name = -1;
   e->scale = 1.0;
@@ -340,43 +350,72 @@ UnitId units_pow(UnitTable *t, UnitId a, int n) {
 
 /* ---- definitions ---- */
 
+/* Room for n ids on the walk stack. */
+static UnitId *work(UnitTable *t, uint32_t n) {
+  t->work = grow(t, t->work, &t->work_cap, n, sizeof *t->work);
+  return t->work;
+}
+
 /* Does expression u mention `target`, directly or through definitions?
 ** Names already visited in this search carry the current stamp, so a shared
-** sub-definition is walked once. */
+** sub-definition is walked once. A name no definition mentions can only be
+** in u itself. */
 static int depends_on(UnitTable *t, UnitId u, int target) {
-  const Expr *e = &t->exprs[u];
-  for (uint32_t i = 0; i < e->count; i++) {
-    int name = t->atoms[e->first + i].name;
-    Name *nm = &t->names[name];
-    if (name == target) return 1;
-    if (nm->state == NAME_DERIVED && nm->mark != t->stamp) {
-      nm->mark = t->stamp;
-      if (depends_on(t, nm->def, target)) return 1;
+  if (!t->names[target].used) {
+    const Expr *e = &t->exprs[u];
+    for (uint32_t i = 0; i < e->count; i++)
+      if (t->atoms[e->first + i].name == target) return 1;
+    return 0;
+  }
+  if (++t->stamp == 0) { /* stamps wrapped: forget every old mark */
+    for (uint32_t i = 0; i < t->nnames; i++) t->names[i].mark = 0;
+    t->stamp = 1;
+  }
+  uint32_t n = 1;
+  work(t, 1)[0] = u;
+  while (n > 0) {
+    UnitId x = t->work[--n];
+    for (uint32_t i = 0; i < t->exprs[x].count; i++) {
+      int name = t->atoms[t->exprs[x].first + i].name;
+      Name *nm = &t->names[name];
+      if (name == target) return 1;
+      if (nm->state == NAME_DERIVED && nm->mark != t->stamp) {
+        nm->mark = t->stamp;
+        UnitId def = nm->def;
+        work(t, n + 1);
+        t->work[n++] = def;
+      }
     }
   }
   return 0;
 }
 
+/* A name's definition changes: a new one only matters to reductions that
+** were pending on it, a changed one to any. */
+static void changed(UnitTable *t, int name) {
+  if (t->names[name].state == NAME_PENDING) t->pending_gen++;
+  else t->gen++;
+}
+
 UnitStatus units_define_base(UnitTable *t, int name) {
   assert(name >= 0 && (uint32_t)name < t->nnames);
+  if (t->names[name].state == NAME_BASE) return UNIT_OK; /* nothing changes */
+  changed(t, name);
   t->names[name].state = NAME_BASE;
   t->names[name].factor = 1.0;
   t->names[name].def = UNIT_NONE;
-  t->gen++;
   return UNIT_OK;
 }
 
 UnitStatus units_define(UnitTable *t, int name, double factor, UnitId def) {
   assert(name >= 0 && (uint32_t)name < t->nnames && def < t->nexprs);
-  if (++t->stamp == 0) { /* stamps wrapped: forget every old mark */
-    for (uint32_t i = 0; i < t->nnames; i++) t->names[i].mark = 0;
-    t->stamp = 1;
-  }
   if (depends_on(t, def, name)) return UNIT_CYCLE;
+  changed(t, name);
   t->names[name].state = NAME_DERIVED;
   t->names[name].factor = factor;
   t->names[name].def = def;
-  t->gen++;
+  for (uint32_t i = 0; i < t->exprs[def].count; i++)
+    t->names[t->atoms[t->exprs[def].first + i].name].used = 1;
   return UNIT_OK;
 }
 
@@ -395,11 +434,27 @@ static double scale_by(double scale, double s, int exp) {
   return scale / ipow(s, (unsigned)(-(long long)exp));
 }
 
-static UnitStatus reduce(UnitTable *t, UnitId u);
+static int cached(const UnitTable *t, UnitId u) {
+  const Expr *e = &t->exprs[u];
+  if (u == UNIT_NONE) return 1; /* a plain number: scale 1, no base */
+  return e->gen == t->gen && (e->status != UNIT_PENDING || e->pending_gen == t->pending_gen);
+}
 
-/* Fills the reduction cache of u. Definitions are acyclic (units_define
-** guarantees it), so the recursion ends. The tables may move under the
-** recursive calls: hold indices, not pointers. */
+/* The definition compute_reduction(u) needs and that has no reduction
+** cached yet, or UNIT_NONE when it can go ahead. */
+static UnitId stale_def(UnitTable *t, UnitId u) {
+  const Expr *e = &t->exprs[u];
+  for (uint32_t i = 0; i < e->count; i++) {
+    const Name *nm = &t->names[t->atoms[e->first + i].name];
+    if (nm->state == NAME_PENDING) return UNIT_NONE; /* it stops here */
+    if (nm->state == NAME_DERIVED && !cached(t, nm->def)) return nm->def;
+  }
+  return UNIT_NONE;
+}
+
+/* Fills the reduction cache of u from the cached reductions of the
+** definitions it mentions. The tables may move under units_mul: hold
+** indices, not pointers. */
 static void compute_reduction(UnitTable *t, UnitId u) {
   double scale = 1.0;
   UnitId base = UNIT_NONE;
@@ -415,7 +470,8 @@ static void compute_reduction(UnitTable *t, UnitId u) {
       bad = a.name;
     } else if (nm.state == NAME_BASE) {
       base = units_mul(t, base, units_atom(t, a.name, a.exp));
-    } else if ((st = reduce(t, nm.def)) == UNIT_OK) {
+    } else if ((st = t->exprs[nm.def].status) == UNIT_OK) {
+      /* exprs[UNIT_NONE] says: OK, scale 1, no base */
       const Expr *d = &t->exprs[nm.def];
       UnitId dbase = d->base;
       scale = scale_by(scale, nm.factor * d->scale, a.exp);
@@ -426,14 +482,29 @@ static void compute_reduction(UnitTable *t, UnitId u) {
   }
   e = &t->exprs[u];
   e->gen = t->gen;
+  e->pending_gen = t->pending_gen;
   e->status = st;
   e->bad_name = bad;
   e->scale = st == UNIT_OK ? scale : 0.0;
   e->base = st == UNIT_OK ? base : UNIT_NONE;
 }
 
+/* Definitions are acyclic (units_define guarantees it), so the walk ends:
+** a definition is reduced before what uses it. */
 static UnitStatus reduce(UnitTable *t, UnitId u) {
-  if (t->exprs[u].gen != t->gen) compute_reduction(t, u);
+  if (cached(t, u)) return u == UNIT_NONE ? UNIT_OK : t->exprs[u].status;
+  uint32_t n = 1;
+  work(t, 1)[0] = u;
+  while (n > 0) {
+    UnitId next = stale_def(t, t->work[n - 1]);
+    if (next != UNIT_NONE) {
+      work(t, n + 1);
+      t->work[n++] = next;
+    } else {
+      compute_reduction(t, t->work[n - 1]);
+      n--;
+    }
+  }
   return t->exprs[u].status;
 }
 
@@ -566,5 +637,6 @@ void units_free(UnitTable *t) {
   mem(t, t->exprs, (size_t)t->exprs_cap * sizeof *t->exprs, 0);
   mem(t, t->expr_slots, (size_t)t->expr_slots_cap * sizeof *t->expr_slots, 0);
   mem(t, t->scratch, (size_t)t->scratch_cap * sizeof *t->scratch, 0);
+  mem(t, t->work, (size_t)t->work_cap * sizeof *t->work, 0);
   t->realloc_fn(t->ud, t, sizeof *t, 0);
 }

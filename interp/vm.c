@@ -248,8 +248,8 @@ static void set_index(KaderState *K, Value c, Value i, Value v) {
 
 /* Floored remainder; whole numbers (the usual case) avoid the slow fmod. */
 static inline double num_mod(double x, double y) {
-  if (x == (double)(int64_t)x && y == (double)(int64_t)y && fabs(x) < 9e15 &&
-      fabs(y) < 9e15) {
+  if (fabs(x) < 9e15 && fabs(y) < 9e15 && x == (double)(int64_t)x &&
+      y == (double)(int64_t)y) { /* range first: a cast beyond it is undefined */
     int64_t r = (int64_t)x % (int64_t)y;
     if (r != 0 && ((r < 0) != (y < 0))) r += (int64_t)y;
     return (double)r;
@@ -411,14 +411,19 @@ next:
   CASE(DUP): *sp = sp[-1]; sp++; NEXT;
   CASE(DUP2): sp[0] = sp[-2]; sp[1] = sp[-1]; sp += 2; NEXT;
 
-  CASE(GET_LOCAL): PUSH(slots[READ_U8()]); NEXT;
+  /* a read of a variable shares what it holds (see str_append) */
+  CASE(GET_LOCAL): PUSH(kd_share(slots[READ_U8()])); NEXT;
   CASE(SET_LOCAL): slots[READ_U8()] = POP(); NEXT;
   CASE(GET_GLOBAL): {
     uint16_t slot = READ_U16();
     Value v = globals[slot];
-    if (v.type == V_UNDEF) {
-      STORE();
-      global_undefined(K, slot);
+    _Static_assert(V_UNDEF > V_OBJ, "one test finds objects and undefined");
+    if (v.type >= V_OBJ) {
+      if (v.type == V_UNDEF) {
+        STORE();
+        global_undefined(K, slot);
+      }
+      v = kd_share(v);
     }
     PUSH(v);
     NEXT;
@@ -465,7 +470,7 @@ next:
     sp--;
     NEXT;
   }
-  CASE(GET_UPVAL): PUSH(*frame->closure->upvalues[READ_U8()]->location); NEXT;
+  CASE(GET_UPVAL): PUSH(kd_share(*frame->closure->upvalues[READ_U8()]->location)); NEXT;
   CASE(SET_UPVAL): *frame->closure->upvalues[READ_U8()]->location = POP(); NEXT;
   CASE(CLOSE_UPVAL):
     kd_close_upvalues(K, sp - 1);
@@ -641,7 +646,10 @@ next:
     Value *x = &slots[READ_U8()];
     Value v = sp[-1];
     if (x->type == V_NUM && v.type == V_NUM) x->as.n += v.as.n;
-    else { STORE(); *x = kd_arith(K, AR_ADD, *x, v); }
+    else if (IS_STRING(*x) && IS_STRING(v)) {
+      STORE();
+      *x = OBJ_VAL(str_append(K, AS_STRING(*x), AS_STRING(v)));
+    } else { STORE(); *x = kd_arith(K, AR_ADD, *x, v); }
     sp--;
     NEXT;
   }
@@ -658,7 +666,10 @@ next:
       if (K->global_flags[slot] & GLOBAL_CONST)
         kd_error(K, "cannot assign to '%s': it was bound with let (use var "
                  "for a value that changes)", K->global_names[slot]->chars);
-      *x = kd_arith(K, AR_ADD, *x, v);
+      if (IS_STRING(*x) && IS_STRING(v))
+        *x = OBJ_VAL(str_append(K, AS_STRING(*x), AS_STRING(v)));
+      else
+        *x = kd_arith(K, AR_ADD, *x, v);
     }
     sp--;
     NEXT;

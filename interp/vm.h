@@ -72,9 +72,15 @@ bool kd_type_check(KaderState *K, ObjType *t, Value v);
 void kd_type_describe(KaderState *K, ObjType *t, char *buf, size_t cap);
 
 /* ---- show.c ---- */
+/* Text being built (s is NULL until something is added). In scratch memory
+** (gc.c): counted, and freed by kd_protect when an error interrupts the
+** building, so a native may raise with a buffer half full. */
 typedef struct KdBuf { char *s; size_t len, cap; } KdBuf;
 void kd_buf_add(KaderState *K, KdBuf *b, const char *s, size_t n);
 void kd_buf_free(KaderState *K, KdBuf *b);
+/* The text as a malloc'd string for a caller outside the interpreter (NULL
+** when malloc fails); the buffer is freed. */
+char *kd_buf_take(KaderState *K, KdBuf *b);
 /* Appends v as print shows it (quoted: strings in quotes, as inside lists). */
 void kd_show(KaderState *K, KdBuf *b, Value v, bool quoted);
 ObjString *kd_to_string(KaderState *K, Value v);
@@ -107,6 +113,7 @@ size_t kd_regex_size(void);
 ObjString *kd_regex_source(ObjRegex *re);
 ObjString *kd_regex_flags(ObjRegex *re);
 void kd_open_regex(KaderState *K);
+void kd_free_regex(KaderState *K);
 
 /* ---- builtins.c, textlib.c, datalib.c ---- */
 void kd_open_builtins(KaderState *K);

@@ -180,6 +180,13 @@ SESSIONS = [
         step("n = 5" + ENTER),
         step("n" + ENTER, line="5"),
     ]},
+    {"name": "ctrl-c interrupts a regular expression that backtracks", "steps": [
+        step("regex_limits(1000000000, 1000000000)" + ENTER),
+        step('test("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", /(a+)+$/)' + ENTER,
+             until="quiet", wait=0.3, lacks="> "),
+        step(CTRL_C, has="interrupted", within=1.0, ends="> "),
+        step('test("ab", /b$/)' + ENTER, line="true"),
+    ]},
     {"name": "ctrl-c clears a half-typed line", "steps": [
         step('print("gewist")', shows='> print("gewist")'),
         step(CTRL_C, has="^C", ends="> "),

@@ -621,6 +621,44 @@ static void test_cache_invalidation(void **state) {
                       0.5 / 52, EPS);
 }
 
+/* 100 000 units, each defined by the one before: defining them stays
+** linear (a new name cannot change what was already reduced), and reducing
+** the last after the first changed walks the chain without recursion. */
+static void test_long_chain(void **state) {
+  Heap heap = {0, 0};
+  UnitTable *t = units_new(check_realloc, &heap);
+  enum { N = 100000 };
+  char buf[32];
+  double f = 0;
+  int bad = -1, first = -1, prev = -1;
+  (void)state;
+  for (int i = 0; i < N; i++) {
+    snprintf(buf, sizeof buf, "schakel_%d", i);
+    int n = units_declare(t, buf, strlen(buf));
+    if (i == 0) {
+      first = n;
+      units_define_base(t, n);
+    } else {
+      /* as the interpreter does: reduce the definition, then define */
+      assert_int_equal(units_reduce(t, atom(t, prev), NULL, NULL, &bad), UNIT_OK);
+      define(t, n, i == 1 ? 2 : 1, atom(t, prev));
+    }
+    prev = n;
+  }
+  assert_int_equal(units_factor(t, atom(t, prev), atom(t, first), &f, &bad), UNIT_OK);
+  assert_near(f, 2, 0);
+  /* the first becomes derived: every cached reduction is stale */
+  int h = units_declare(t, "h", 1);
+  units_define_base(t, h);
+  define(t, first, 60, atom(t, h));
+  assert_int_equal(units_factor(t, atom(t, prev), atom(t, h), &f, &bad), UNIT_OK);
+  assert_near(f, 120, 0);
+  /* and a cycle through the whole chain is still found */
+  assert_int_equal(units_define(t, first, 1, atom(t, prev)), UNIT_CYCLE);
+  units_free(t);
+  assert_int_equal(heap.live_blocks, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_names, setup_std, teardown_std),
@@ -645,6 +683,7 @@ int main(void) {
                                       teardown_std),
       cmocka_unit_test(test_predicates_empty_table),
       cmocka_unit_test(test_many_names),
+      cmocka_unit_test(test_long_chain),
       cmocka_unit_test_setup_teardown(test_cache_invalidation, setup_std,
                                       teardown_std),
   };
