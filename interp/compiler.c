@@ -279,6 +279,9 @@ static UnitId unit_of(Compiler *c, UnitExpr *u, bool *unknown) {
   for (uint32_t i = 0; i < u->count; i++) {
     UnitFactor *f = &u->factors[i];
     int name = units_declare(t, f->name, strlen(f->name));
+    UnitSite *use = units_user_use(t, name);
+    if (!c->module->embedded && use->module != c->module) /* its first here */
+      *use = (UnitSite){c->module, f->span.off, f->span.len};
     if (!units_is_defined(t, name)) *unknown = true;
     id = units_mul(t, id, units_atom(t, name, f->exp));
   }
@@ -650,10 +653,49 @@ static void decl(Compiler *c, Node *n) {
   emit_op(c, OP_DECL_END, 0, n->name_span);
 }
 
+/* "line 3" in the module being compiled, "line 3 of other.kader" in another. */
+static void site_text(Compiler *c, const UnitSite *at, char *buf, size_t cap) {
+  const ObjModule *m = at->module;
+  uint32_t line, col;
+  kd_line_col(m->source->chars, m->source->len, at->off, &line, &col);
+  if (m == c->module) snprintf(buf, cap, "line %u", line);
+  else snprintf(buf, cap, "line %u of %s", line, m->path->chars);
+}
+
+/* A unit keeps one meaning while values made with it exist: a model may
+** give a unit of the standard library its own definition (fte = 40 h/week)
+** before its own text first uses it, and define each of its own units once
+** in all its files. A file read again (the REPL's :reload, a REPL line) may
+** define its units again. Uses in other files are not held against a
+** definition: an import runs when its statement does, so a file that
+** imports its conventions first uses them as they define them. */
+static void check_unit_redefinition(Compiler *c, Node *n, int name) {
+  UnitTable *t = c->K->units;
+  UnitSite *def = units_user_definition(t, name), *use = units_user_use(t, name);
+  char at[600];
+  if (c->module->embedded) return;
+  if (def->module && (def->module == c->module ||
+                      strcmp(((const ObjModule *)def->module)->path->chars,
+                             c->module->path->chars) != 0)) {
+    site_text(c, def, at, sizeof at);
+    fail(c, n->name_span, "unit '%s' is already defined on %s; a unit keeps one "
+         "meaning (values made with it would change): give this one another name",
+         n->name, at);
+  }
+  if (!def->module && use->module == c->module && units_is_defined(t, name)) {
+    site_text(c, use, at, sizeof at);
+    fail(c, n->name_span, "unit '%s' is used on %s with its standard meaning, "
+         "before this definition would change it: define it before its first use",
+         n->name, at);
+  }
+  *def = (UnitSite){c->module, n->name_span.off, n->name_span.len};
+}
+
 static void unit_decl(Compiler *c, Node *n) {
   KaderState *K = c->K;
   /* known from here on, defined when the statement runs */
-  units_declare(K->units, n->name, strlen(n->name));
+  int unit_name = units_declare(K->units, n->name, strlen(n->name));
+  check_unit_redefinition(c, n, unit_name);
   Value def = NIL_VAL;
   if (n->has_def) {
     if (n->unit) {

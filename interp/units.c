@@ -32,6 +32,7 @@ typedef struct Name {
   UnitId def;
   uint32_t mark; /* visited stamp of the cycle search */
   int used;      /* some definition mentions it */
+  UnitSite user_def, user_use; /* see units_user_definition */
 } Name;
 
 typedef struct Atom {
@@ -151,6 +152,10 @@ int units_lookup(UnitTable *t, const char *name, size_t len) {
   return find_name(t, name, len, hash_bytes(name, len));
 }
 
+UnitSite *units_user_definition(UnitTable *t, int name) { return &t->names[name].user_def; }
+
+UnitSite *units_user_use(UnitTable *t, int name) { return &t->names[name].user_use; }
+
 int units_declare(UnitTable *t, const char *name, size_t len) {
   uint32_t h = hash_bytes(name, len);
   int found = find_name(t, name, len, h);
@@ -169,6 +174,7 @@ int units_declare(UnitTable *t, const char *name, size_t len) {
   nm->def = UNIT_NONE;
   nm->mark = 0;
   nm->used = 0;
+  nm->user_def = nm->user_use = (UnitSite){NULL, 0, 0};
   put_name_slot(t, t->nnames);
   /* € and % get special display; remember them instead of looking up */
   if (len == 3 && memcmp(name, "\xE2\x82\xAC", 3) == 0)

@@ -42,6 +42,13 @@ int units_lookup(UnitTable *t, const char *name, size_t len);
 int units_declare(UnitTable *t, const char *name, size_t len);
 const char *units_name(UnitTable *t, int name);
 int units_is_defined(UnitTable *t, int name);
+/* Where a model's own code (not the standard library) first defined, and
+** first used, a name: an owner's module and a byte range in it, for the
+** rule that a unit keeps one meaning while values made with it exist
+** (compiler.c). module is NULL while there is none. */
+typedef struct UnitSite { const void *module; uint32_t off, len; } UnitSite;
+UnitSite *units_user_definition(UnitTable *t, int name);
+UnitSite *units_user_use(UnitTable *t, int name);
 /* A base unit: a dimension of its own. */
 UnitStatus units_define_base(UnitTable *t, int name);
 /* name = factor × def. UNIT_CYCLE (and no change) when def depends on name.
