@@ -31,7 +31,8 @@ import tempfile
 import time
 
 QUIET = 0.15          # seconds without output that count as "settled"
-STEP_TIMEOUT = 10.0   # the most one step may take
+STEP_TIMEOUT = 30.0   # the most one step may take (a sanitizer build on a
+                      # busy machine needs seconds for a loop of millions)
 EXIT_TIMEOUT = 5.0    # how long to wait for the process to end
 GRACE = 1.5           # how long a quiet step waits for the text it expects
 
