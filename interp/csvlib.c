@@ -272,18 +272,18 @@ static void read_csv_job(KaderState *K, void *ud) {
   for (uint32_t i = 0; i < t->count; i++) t->rows[i].line += j->skipped;
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));
-  record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, j->path)));
+  record_put_text(K, r, "file", j->path);
   char d[2] = {t->delimiter, 0};
-  record_set(K, r, str_cstr(K, "delimiter"), OBJ_VAL(str_cstr(K, d)));
-  record_set(K, r, str_cstr(K, "header_line"), NUM_VAL(t->count ? t->rows[0].line : 1));
+  record_put_text(K, r, "delimiter", d);
+  record_put(K, r, "header_line", NUM_VAL(t->count ? t->rows[0].line : 1));
   ObjList *columns = list_new(K, t->count ? t->rows[0].count : 0);
-  record_set(K, r, str_cstr(K, "columns"), OBJ_VAL(columns));
+  record_put(K, r, "columns", OBJ_VAL(columns));
   for (uint32_t i = 0; t->count && i < t->rows[0].count; i++)
     list_push(K, columns, OBJ_VAL(str_cstr(K, t->rows[0].cells[i])));
   ObjList *rows = list_new(K, t->count);
-  record_set(K, r, str_cstr(K, "rows"), OBJ_VAL(rows));
+  record_put(K, r, "rows", OBJ_VAL(rows));
   ObjList *lines = list_new(K, t->count);
-  record_set(K, r, str_cstr(K, "lines"), OBJ_VAL(lines));
+  record_put(K, r, "lines", OBJ_VAL(lines));
   for (uint32_t i = 1; i < t->count; i++) {
     ObjList *row = list_new(K, t->rows[i].count);
     list_push(K, rows, OBJ_VAL(row));

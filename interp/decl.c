@@ -369,11 +369,11 @@ ObjRecord *kd_keep_warning(KaderState *K, const char *file, uint32_t line,
                            uint32_t column, const char *message) {
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));
-  record_set(K, r, str_cstr(K, "message"), OBJ_VAL(str_cstr(K, message)));
+  record_put_text(K, r, "message", message);
   if (file) {
-    record_set(K, r, str_cstr(K, "file"), OBJ_VAL(str_cstr(K, file)));
-    record_set(K, r, str_cstr(K, "line"), NUM_VAL(line));
-    record_set(K, r, str_cstr(K, "column"), NUM_VAL(column));
+    record_put_text(K, r, "file", file);
+    record_put(K, r, "line", NUM_VAL(line));
+    record_put(K, r, "column", NUM_VAL(column));
   }
   list_push(K, K->warnings, OBJ_VAL(r));
   kd_pop_root(K);

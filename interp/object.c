@@ -186,6 +186,19 @@ void record_set(KaderState *K, ObjRecord *r, ObjString *key, Value v) {
   r->count++;
 }
 
+void record_put(KaderState *K, ObjRecord *r, const char *key, Value v) {
+  kd_push_root(K, v);
+  ObjString *k = str_cstr(K, key);
+  kd_push_root(K, OBJ_VAL(k));
+  record_set(K, r, k, v);
+  kd_pop_root(K);
+  kd_pop_root(K);
+}
+
+void record_put_text(KaderState *K, ObjRecord *r, const char *key, const char *text) {
+  record_put(K, r, key, OBJ_VAL(str_cstr(K, text)));
+}
+
 ObjRange *range_new(KaderState *K, double lo, double hi, UnitId unit) {
   ObjRange *r = (ObjRange *)kd_alloc_obj(K, sizeof(ObjRange), O_RANGE);
   r->lo = lo;

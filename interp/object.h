@@ -232,6 +232,11 @@ ObjRecord *record_new(KaderState *K);
 int record_find(ObjRecord *r, ObjString *key);
 /* Interns key when it is not interned yet. */
 void record_set(KaderState *K, ObjRecord *r, ObjString *key, Value v);
+/* record_set with a C key: v (often just made) is rooted while the key is
+** made, so a collection in between cannot free it. */
+void record_put(KaderState *K, ObjRecord *r, const char *key, Value v);
+/* record_put of a C text as a new string. */
+void record_put_text(KaderState *K, ObjRecord *r, const char *key, const char *text);
 ObjRange *range_new(KaderState *K, double lo, double hi, UnitId unit);
 ObjFunction *function_new(KaderState *K, ObjModule *m);
 ObjClosure *closure_new(KaderState *K, ObjFunction *fn);

@@ -297,19 +297,18 @@ static Value match_record(Matcher *m) {
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));
-  record_set(K, r, str_cstr(K, "text"),
-             OBJ_VAL(str_new(K, m->text->chars + ov[0], ov[1] - ov[0])));
-  record_set(K, r, str_cstr(K, "start"), NUM_VAL((double)char_index(m->text, ov[0]) + 1));
-  record_set(K, r, str_cstr(K, "end"), NUM_VAL((double)char_index(m->text, ov[1])));
+  record_put(K, r, "text", OBJ_VAL(str_new(K, m->text->chars + ov[0], ov[1] - ov[0])));
+  record_put(K, r, "start", NUM_VAL((double)char_index(m->text, ov[0]) + 1));
+  record_put(K, r, "end", NUM_VAL((double)char_index(m->text, ov[1])));
   ObjList *groups = list_new(K, m->re->capture_count);
-  record_set(K, r, str_cstr(K, "groups"), OBJ_VAL(groups));
+  record_put(K, r, "groups", OBJ_VAL(groups));
   for (uint32_t g = 1; g <= m->re->capture_count; g++) {
     if (ov[2 * g] == PCRE2_UNSET) list_push(K, groups, NIL_VAL);
     else list_push(K, groups, OBJ_VAL(str_new(K, m->text->chars + ov[2 * g],
                                               ov[2 * g + 1] - ov[2 * g])));
   }
   ObjRecord *named = record_new(K);
-  record_set(K, r, str_cstr(K, "named"), OBJ_VAL(named));
+  record_put(K, r, "named", OBJ_VAL(named));
   uint32_t count = 0, entry_size = 0;
   PCRE2_SPTR table = NULL;
   pcre2_pattern_info(m->re->code, PCRE2_INFO_NAMECOUNT, &count);
@@ -318,13 +317,10 @@ static Value match_record(Matcher *m) {
   for (uint32_t i = 0; i < count; i++) {
     PCRE2_SPTR e = table + i * entry_size;
     uint32_t g = (uint32_t)(e[0] << 8 | e[1]);
-    ObjString *name = str_cstr(K, (const char *)(e + 2));
     Value v = NIL_VAL;
     if (ov[2 * g] != PCRE2_UNSET)
       v = OBJ_VAL(str_new(K, m->text->chars + ov[2 * g], ov[2 * g + 1] - ov[2 * g]));
-    kd_push_root(K, v);
-    record_set(K, named, name, v);
-    kd_pop_root(K);
+    record_put(K, named, (const char *)(e + 2), v);
   }
   kd_pop_root(K);
   return OBJ_VAL(r);

@@ -129,7 +129,7 @@ static Value s_run(KaderState *K, int argc, Value *args) {
   ObjRecord *r = record_new(K);
   kd_push_root(K, OBJ_VAL(r));
   record_set(K, r, str_cstr(K, "status"), NUM_VAL(code));
-  record_set(K, r, str_cstr(K, "output"), OBJ_VAL(str_new(K, out.s ? out.s : "", out.len)));
+  record_put(K, r, "output", OBJ_VAL(str_new(K, out.s ? out.s : "", out.len)));
   kd_buf_free(K, &out);
   kd_pop_root(K);
   return OBJ_VAL(r);
