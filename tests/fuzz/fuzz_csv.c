@@ -20,9 +20,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Lines as the reader counts them: a line ends with LF, CRLF or a lone CR. */
 static uint32_t count_lines(const char *src, size_t len) {
   uint32_t lines = 1;
-  for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
+  for (size_t i = 0; i < len; i++)
+    lines += src[i] == '\n' || (src[i] == '\r' && (i + 1 == len || src[i + 1] != '\n'));
   return lines;
 }
 

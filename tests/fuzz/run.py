@@ -69,6 +69,8 @@ def run_target(build, seconds, target):
         rc = subprocess.run(cmd, cwd=work, stdout=log, stderr=subprocess.STDOUT).returncode
     text = log_path.read_text(errors="replace")
     execs, speed, cov, ft = figures(text)
+    if speed is None and execs:   # -fork=N prints no final figures
+        speed = execs // seconds
     print(f"fuzz: {target}: {execs} executions, {speed} per second, cov {cov}, ft {ft}")
     found = sorted(set(artifacts.iterdir()) - before)
     for artifact in found:
