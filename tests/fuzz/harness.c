@@ -64,22 +64,21 @@ void fuzz_output_free(FuzzOutput *out) {
 void fuzz_check_place(const char *what, const char *src, size_t len, int line,
                       int column, int allow_none) {
   if (line == 0 && column == 0 && allow_none) return;
-  int lines = 1;
-  size_t start = 0, line_len = len;
-  for (size_t i = 0; i < len; i++) {
-    if (src[i] != '\n') continue;
-    if (lines == line) {
-      line_len = i - start;
-      break;
+  /* find the line: its first byte and its length */
+  int at = 1;
+  size_t start = 0;
+  for (size_t i = 0; i < len && at < line; i++)
+    if (src[i] == '\n') {
+      at++;
+      start = i + 1;
     }
-    lines++;
-    start = i + 1;
-  }
-  if (lines == line && line_len == len) line_len = len - start;
+  if (line < 1 || at < line)
+    fuzz_fail("%s at %d:%d, but the input has %d lines", what, line, column, at);
+  const char *end = len > start ? memchr(src + start, '\n', len - start) : NULL;
+  size_t line_len = end ? (size_t)(end - src) - start : len - start;
   /* columns count characters, never more than the line's bytes */
-  if (line < 1 || line > lines || column < 1 || (size_t)column > line_len + 1)
-    fuzz_fail("%s at %d:%d, outside the input (%d lines; that line has %zu bytes)", what,
-              line, column, lines, lines == line ? line_len : 0);
+  if (column < 1 || (size_t)column > line_len + 1)
+    fuzz_fail("%s at %d:%d, but line %d has %zu bytes", what, line, column, line, line_len);
 }
 
 void fuzz_check_error(KaderState *K, KaderResult r, const char *src, size_t len) {
