@@ -78,7 +78,10 @@ def run_target(build, seconds, target):
     execs, speed, cov, ft = figures(text)
     if speed is None and execs:   # -fork=N prints no final figures
         speed = execs // seconds
-    print(f"fuzz: {target}: {execs} executions, {speed} per second, cov {cov}, ft {ft}")
+    if cov is None:   # stopped while reading the corpus
+        print(f"fuzz: {target}: {execs or 0} executions, no coverage figures yet")
+    else:
+        print(f"fuzz: {target}: {execs} executions, {speed} per second, cov {cov}, ft {ft}")
     found = sorted(set(artifacts.iterdir()) - before)
     for artifact in found[:SHOWN]:
         print(f"fuzz: {target} found something: {artifact}")
