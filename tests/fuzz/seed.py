@@ -14,6 +14,7 @@ seeding twice adds nothing, and what libFuzzer found in earlier runs stays.
                          under tests/, examples/, stdlib/ and docs/, each with
                          a few of the value and n selector bytes that
                          tests/fuzz/fuzz_claim.c reads first
+    every target         its findings, tests/fuzz/findings/TARGET-*.input
 """
 
 import hashlib
@@ -69,7 +70,8 @@ def main():
         out = corpus / target
         out.mkdir(parents=True, exist_ok=True)
         added = 0
-        for data in SEEDS[target]():
+        findings = sorted((ROOT / "tests" / "fuzz" / "findings").glob(f"{target}-*.input"))
+        for data in [*SEEDS[target](), *(p.read_bytes() for p in findings)]:
             path = out / hashlib.sha1(data).hexdigest()
             if not path.exists():
                 path.write_bytes(data)
