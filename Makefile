@@ -7,6 +7,9 @@
 #   make asan               build and test with ASan + UBSan, in build/asan/
 #   make asan CC=clang      the same with clang (which also checks float
 #                           casts), in build/asan-clang/; installs clang
+#   make fuzz               build the libFuzzer targets (tests/fuzz/) with clang in
+#                           build/fuzz/ and run each for FUZZ_SECONDS (60; 0: only
+#                           build and seed); FUZZ_TARGETS=csv runs only some
 #   make bench              benchmarks against Lua 5.4 and Python 3
 #   make install            into PREFIX (/usr/local); DESTDIR is honoured
 #   make deps               check the build dependencies (as root: install)
@@ -40,6 +43,10 @@ ifneq ($(IS_CLANG),)
 DEP_COMMANDS += $(CC)
 APT_PACKAGES += $(notdir $(CC))
 endif
+# make fuzz: a clang with libFuzzer and the sanitizers' runtimes
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_APT_PACKAGES := clang libclang-rt-dev
 
 .DEFAULT_GOAL := all
 
@@ -50,7 +57,7 @@ ifndef KADER_INNER
 # same directory twice at once); each sub-make still builds in parallel.
 
 .NOTPARALLEL:
-.PHONY: all run test asan bench install kader libkader.a deps clean
+.PHONY: all run test asan fuzz bench install kader libkader.a deps fuzz-deps clean
 
 SUBMAKE = $(MAKE) --no-print-directory KADER_INNER=1
 
@@ -62,6 +69,9 @@ kader libkader.a: deps
 
 asan: deps
 	+@$(SUBMAKE) KD_VARIANT=asan inner-asan
+
+fuzz: deps fuzz-deps
+	+@$(SUBMAKE) KD_VARIANT=fuzz CC=$(FUZZ_CC) inner-fuzz
 
 # Prints the missing commands and pkg-config modules, nothing when all are there.
 find_missing = for c in $(DEP_COMMANDS); do \
@@ -91,6 +101,24 @@ deps:
 	  fi; \
 	fi
 
+# Can $(FUZZ_CC) link a libFuzzer target with ASan and UBSan?
+fuzz_probe = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; return (int)n * 0; }\n' | \
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1
+
+fuzz-deps:
+	@if ! $(fuzz_probe); then \
+	  echo "$(FUZZ_CC) cannot build libFuzzer targets (-fsanitize=fuzzer,address,undefined)"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y $(FUZZ_APT_PACKAGES) && \
+	    if ! $(fuzz_probe); then echo "still not after apt-get install"; exit 1; fi; \
+	  else \
+	    echo "install them with:"; \
+	    echo "  sudo apt-get install -y $(FUZZ_APT_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 clean:
 	rm -rf build kader libkader.a
 
@@ -109,6 +137,15 @@ OPTFLAGS := -O1 -g
 # undefined; clang checks it as part of "undefined", gcc only when asked
 SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer \
   -fno-sanitize-recover=undefined,float-cast-overflow
+else ifeq ($(KD_VARIANT),fuzz)
+# The library instrumented for libFuzzer's coverage; the targets link the
+# fuzzer itself (FUZZ_LDFLAGS).
+B := build/fuzz
+KADER_BIN := $(B)/kader
+LIB := $(B)/libkader.a
+OPTFLAGS := -O1 -g
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 else
 B := build
 KADER_BIN := kader
@@ -153,13 +190,19 @@ HOST_BIN := $(B)/examples/host
 # A Dutch C locale for tests/unit/test_locale.c, generated here (LOCPATH)
 # so that the tests change nothing on the system.
 TEST_LOCALE := build/locale/nl_NL.UTF-8
+# The libFuzzer targets (make fuzz): tests/fuzz/fuzz_NAME.c is the target
+# NAME, linked with tests/fuzz/harness.c
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
+FUZZ_OBJS := $(patsubst tests/fuzz/%.c,$(B)/obj/fuzz/%.o,$(FUZZ_SRCS) tests/fuzz/harness.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/bin/%,$(FUZZ_SRCS))
 # A small C library for the FFI tests (tests/ffi/*.kader open it by this
 # path). Built without sanitizers in every variant: it is only loaded.
 TESTLIB := build/libkadertest.so
 
 GC_ENV = $(if $(filter-out 0,$(GC_STRESS)),KADER_GC_STRESS=1 )
 
-.PHONY: inner-all inner-run inner-test inner-asan inner-bench inner-install FORCE
+.PHONY: inner-all inner-run inner-test inner-asan inner-fuzz inner-bench inner-install FORCE
 
 inner-all: $(KADER_BIN) $(LIB)
 	@:
@@ -186,6 +229,15 @@ inner-asan: $(KADER_BIN) $(LIB) $(UNIT_BINS) $(HOST_BIN) $(TESTLIB) $(TEST_LOCAL
 	fi; \
 	echo "ASAN_OPTIONS=detect_leaks=$$leaks:abort_on_error=0 $(GC_ENV)$(PYTHON) tests/run.py --kader $(KADER_BIN) --unit-dir $(B)/tests"; \
 	ASAN_OPTIONS=detect_leaks=$$leaks:abort_on_error=0 $(GC_ENV)$(PYTHON) tests/run.py --kader $(KADER_BIN) --unit-dir $(B)/tests
+
+# The corpora are seeded from tests/ and examples/ (tests/fuzz/seed.py), then
+# each target runs (tests/fuzz/run.py: logs, figures, kept crashes).
+inner-fuzz: $(FUZZ_BINS)
+	$(PYTHON) tests/fuzz/seed.py $(B)/corpus $(FUZZ_TARGETS)
+	@if [ "$(FUZZ_SECONDS)" -gt 0 ]; then \
+	  echo "$(PYTHON) tests/fuzz/run.py $(B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)"; \
+	  $(PYTHON) tests/fuzz/run.py $(B) $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
+	fi
 
 inner-bench: $(KADER_BIN)
 	@if ! command -v lua5.4 >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then \
@@ -242,6 +294,10 @@ $(HOST_BIN): $(HOST_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(KD_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(FUZZ_BINS): $(B)/bin/%: $(B)/obj/fuzz/%.o $(B)/obj/fuzz/harness.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $< $(B)/obj/fuzz/harness.o $(LIB) $(LDLIBS)
+
 # Objects (-MMD -MP: a changed header rebuilds what includes it)
 
 $(B)/obj/%.o: interp/%.c $(B)/flags.list
@@ -260,7 +316,11 @@ $(HOST_OBJ): examples/embed/host.c $(B)/flags.list
 	@mkdir -p $(@D)
 	$(CC) $(KD_CFLAGS) -MMD -MP -c -o $@ $<
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(HOST_OBJ:.o=.d)
+$(FUZZ_OBJS): $(B)/obj/fuzz/%.o: tests/fuzz/%.c $(B)/flags.list
+	@mkdir -p $(@D)
+	$(CC) $(KD_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d) $(HOST_OBJ:.o=.d) $(FUZZ_OBJS:.o=.d)
 
 # The standard library, embedded (interp/tools/embed.c, interp/stdlib_files.h)
 

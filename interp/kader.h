@@ -170,6 +170,10 @@ typedef void (*KaderLintFn)(void *userdata, const char *file, int line, int colu
 ** which should be fresh from kader_new. Nothing is run and K stays usable. */
 int kader_lint_file(KaderState *K, const char *path, int flags, KaderLintFn report,
                     void *userdata);
+/* The same for `source` (len bytes, not NUL-terminated), checked as if it
+** were the contents of the file called name (imports are relative to it). */
+int kader_lint_string(KaderState *K, const char *name, const char *source, size_t len,
+                      int flags, KaderLintFn report, void *userdata);
 /* Calls found() with the real path of each file that the file at path
 ** imports and that exists; returns how many, or -1 when the file cannot be
 ** read or parsed. (For kader_lint_file's KADER_LINT_MODULE.) */

@@ -1068,17 +1068,10 @@ static int report_all(Lint *L, KaderLintFn report, void *userdata) {
   return (int)v->count;
 }
 
-int kader_lint_file(KaderState *K, const char *path, int flags, KaderLintFn report,
-                    void *userdata) {
-  size_t len = 0;
-  const char *why;
-  char *src = read_text(path, &len, &why);
-  if (!src) {
-    char msg[600];
-    snprintf(msg, sizeof msg, "cannot read %s: %s", path, why);
-    if (report) report(userdata, path, 0, 0, "error", msg);
-    return 1;
-  }
+/* Checks src (malloc'd, NUL after it, no byte order mark; freed here) as
+** the file called path. */
+static int lint_text(KaderState *K, const char *path, char *src, size_t len, int flags,
+                     KaderLintFn report, void *userdata) {
   Lint L = {.K = K, .path = path, .src = src, .len = len, .flags = flags,
             .findings = VEC(Finding), .sources = VEC(Source), .top = {.list = VEC(Binding)},
             .imported = {.list = VEC(Binding)}, .locals = VEC(Binding),
@@ -1096,6 +1089,33 @@ int kader_lint_file(KaderState *K, const char *path, int flags, KaderLintFn repo
   lint_free(&L);
   free(src);
   return n;
+}
+
+int kader_lint_file(KaderState *K, const char *path, int flags, KaderLintFn report,
+                    void *userdata) {
+  size_t len = 0;
+  const char *why;
+  char *src = read_text(path, &len, &why);
+  if (!src) {
+    char msg[600];
+    snprintf(msg, sizeof msg, "cannot read %s: %s", path, why);
+    if (report) report(userdata, path, 0, 0, "error", msg);
+    return 1;
+  }
+  return lint_text(K, path, src, len, flags, report, userdata);
+}
+
+int kader_lint_string(KaderState *K, const char *name, const char *source, size_t len,
+                      int flags, KaderLintFn report, void *userdata) {
+  size_t bom = kd_bom_length(source, len);
+  char *src = malloc(len - bom + 1);
+  if (!src) {
+    if (report) report(userdata, name, 0, 0, "error", "the checks stopped: out of memory");
+    return 1;
+  }
+  memcpy(src, source + bom, len - bom);
+  src[len - bom] = '\0';
+  return lint_text(K, name, src, len - bom, flags, report, userdata);
 }
 
 typedef struct ListCtx {

@@ -1739,6 +1739,43 @@ static void test_diag_long_line_utf8_and_tabs(void **state) {
   assert_non_null(strchr(caret, '\t'));
 }
 
+/* ---- static checks ------------------------------------------------------ */
+
+typedef struct { char text[1024]; int count; } Findings;
+
+static void collect_finding(void *ud, const char *file, int line, int column,
+                            const char *kind, const char *message) {
+  Findings *f = ud;
+  size_t used = strlen(f->text);
+  snprintf(f->text + used, sizeof f->text - used, "%s:%d:%d: %s: %s\n", file, line,
+           column, kind, message);
+  f->count++;
+}
+
+/* kader_lint_string checks text as kader_lint_file checks a file: the
+** source is not NUL-terminated (what follows len is not read), a byte order
+** mark is left out of the columns, and the name is the file's. */
+static void test_lint_string(void **state) {
+  (void)state;
+  Sink out = {{0}, 0}, err = {{0}, 0};
+  KaderState *K = new_state(&out, &err);
+  const char src[] = "\xEF\xBB\xBFprint(onbekend)\nlet ongebruikt = 1XXX";
+  Findings f = {{0}, 0};
+  assert_int_equal(kader_lint_string(K, "m.kader", src, sizeof src - 4, 0,
+                                     collect_finding, &f), 2);
+  assert_has(f.text, "m.kader:1:7: undefined: ");
+  assert_has(f.text, "m.kader:2:5: unused: ");
+  Findings syntax = {{0}, 0};
+  assert_int_equal(kader_lint_string(K, "s.kader", "let = 1", 7, 0, collect_finding,
+                                     &syntax), 1);
+  assert_has(syntax.text, "s.kader:1:5: error: ");
+  Findings none = {{0}, 0};
+  assert_int_equal(kader_lint_string(K, "n.kader", "print(1)", 8, 0, collect_finding,
+                                     &none), 0);
+  assert_int_equal(none.count, 0);
+  free_state(K);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(test_config_defaults, teardown),
@@ -1789,6 +1826,7 @@ int main(void) {
     cmocka_unit_test_teardown(test_show, teardown),
     cmocka_unit_test_teardown(test_complete, teardown),
     cmocka_unit_test_teardown(test_doc, teardown),
+    cmocka_unit_test_teardown(test_lint_string, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
