@@ -99,6 +99,7 @@ typedef enum {
   N_BLOCK,      /* { items } */
   N_FN_DECL,    /* fn name(params) { body }: fn points at the N_FN */
   N_IMPORT,     /* import "path": str */
+  N_MAIN,       /* main { b }: b (N_BLOCK) runs only in the file being run */
   N_UNIT_DECL,  /* unit name [= number [unit]] */
   N_KIND_DECL,  /* kind name ["label"] { fields } */
   N_DECL,       /* kindname id ["label"] { items }: N_DECL_FIELD or N_DECL */

@@ -1074,6 +1074,17 @@ static void stmt(Compiler *c, Node *n) {
     }
     case N_EXPECT: expect_stmt(c, n); break;
     case N_REQUIRES: requires_stmt(c, n); break;
+    case N_MAIN: {
+      if (!is_top_level(c))
+        fail(c, n->span, "main { } belongs at the top level of a file, not inside "
+             "a function or block: it is the part that runs only when the file "
+             "is the one being run");
+      emit_op(c, OP_IS_MAIN, 1, n->span);
+      int skip = emit_jump(c, OP_JUMP_IF_FALSE, -1, n->span);
+      block(c, n->b);
+      patch_jump(c, skip, n->span);
+      break;
+    }
     case N_IMPORT:
       c->root->imports = true;
       emit_op(c, OP_IMPORT, 0, n->span);

@@ -951,6 +951,7 @@ static void stmt(Lint *L, Node *n) {
     case N_EXPR_STMT: expr(L, n->a); break;
     case N_IF: if_stmt(L, n); break;
     case N_WHILE: expr(L, n->a); block(L, n->b); break;
+    case N_MAIN: block(L, n->b); break;
     case N_FOR: for_stmt(L, n); break;
     case N_RETURN: if (n->a) expr(L, n->a); break;
     case N_BLOCK: block(L, n); break;

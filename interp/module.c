@@ -332,6 +332,7 @@ static void run_job(KaderState *K, void *ud) {
   const char *src = job->src;
   size_t len = job->len;
   ObjModule *m = kd_load_module(K, job->name, src, len, false);
+  m->is_main = true;
   kd_push_root(K, OBJ_VAL(m));
   if (job->is_file) {
     char *canon = realpath(job->name, NULL);

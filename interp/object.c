@@ -279,6 +279,7 @@ ObjModule *module_new(KaderState *K, ObjString *path, ObjString *source) {
   m->source = source;
   m->dir = NULL;
   m->embedded = false;
+  m->is_main = false;
   return m;
 }
 

@@ -81,6 +81,7 @@ typedef struct ObjModule {
   ObjString *source;
   ObjString *dir;     /* for resolving imports */
   bool embedded;      /* part of the standard library */
+  bool is_main;       /* the file being run, not imported: main { } runs */
 } ObjModule;
 
 typedef struct Chunk {

@@ -95,6 +95,8 @@ OPCODE(INTERP, 2)       /* [x1..xn] -> [string], each shown as print does */
 
 /* Modules, units and the domain vocabulary */
 OPCODE(IMPORT, 2)       /* [] -> []; runs the file consts[u16] once */
+OPCODE(IS_MAIN, 0)      /* [] -> [b]: is this code's file the one being run
+                           (not imported)? A `main { }` block tests it */
 OPCODE(EXPECT, 3)       /* [got expected tolerance] -> []; an expect statement:
                            u8 its comparison (a BinaryOp, B_NONE: truth),
                            consts[u16] the source of what it checks */

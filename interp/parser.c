@@ -1504,6 +1504,14 @@ static Node *statement(Parser *P) {
   case TK_KIND: return kind_decl(P);
   case TK_NAME:
     if (is_word(P, t, "requires") && peek(P)->type == TK_NAME) return requires_stmt(P);
+    /* `main {`: a word only here, so a model may still name a value main */
+    if (is_word(P, t, "main") && peek(P)->type == TK_LBRACE) {
+      n = node(P, N_MAIN, t.span);
+      next(P);
+      n->b = block(P);
+      n->span = cover(t.span, n->b->span);
+      return seal(P, n, t.span);
+    }
     if (peek(P)->type == TK_NAME) return declaration(P);
     break;
   default:

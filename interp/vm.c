@@ -900,6 +900,9 @@ next:
     LOAD();
     NEXT;
   }
+  CASE(IS_MAIN):
+    *sp++ = BOOL_VAL(frame->closure->fn->module->is_main);
+    NEXT;
   CASE(EXPECT): {
     int cmp = READ_U8();
     ObjString *what = AS_STRING(consts[READ_U16()]);
