@@ -236,10 +236,12 @@ static _Noreturn void unknown_field(KaderState *K, ObjRecord *d, ObjString *name
            kd_article(k->name->chars), k->name->chars, name->chars, list);
 }
 
-static void check_value(KaderState *K, ObjRecord *d, uint32_t i, Value v) {
+/* Why field i of d cannot hold v (into why), or false when it can. */
+static bool value_problem(KaderState *K, ObjRecord *d, uint32_t i, Value v,
+                          char *why, size_t cap) {
   KindFieldSpec *spec = &d->kind->fields[i];
-  if (IS_NIL(v) && spec->default_value.type != V_UNDEF) return; /* optional */
-  if (kd_type_check(K, spec->type, v)) return;
+  if (IS_NIL(v) && spec->default_value.type != V_UNDEF) return false; /* optional */
+  if (kd_type_check(K, spec->type, v)) return false;
   char want[200], got[128], hint[120] = "";
   kd_type_describe(K, spec->type, want, sizeof want);
   kd_describe(K, v, got, sizeof got);
@@ -247,8 +249,25 @@ static void check_value(KaderState *K, ObjRecord *d, uint32_t i, Value v) {
     ObjList *options = AS_LIST(spec->type->a);
     kd_hint_option(options->items, options->count, v, hint, sizeof hint);
   }
-  kd_error(K, "field '%s' of %s %s must be %s, not %s%s", spec->name->chars,
+  snprintf(why, cap, "field '%s' of %s %s must be %s, not %s%s", spec->name->chars,
            kd_article(d->kind->name->chars), d->kind->name->chars, want, got, hint);
+  return true;
+}
+
+static void check_value(KaderState *K, ObjRecord *d, uint32_t i, Value v) {
+  char why[600];
+  if (value_problem(K, d, i, v, why, sizeof why)) kd_error(K, "%s", why);
+}
+
+bool kd_decl_problem(KaderState *K, ObjRecord *d, ObjString *name, Value v,
+                     char *why, size_t cap) {
+  int i = field_index(d, name);
+  if (i < 0) {
+    snprintf(why, cap, "%s %s has no field '%s'", kd_article(d->kind->name->chars),
+             d->kind->name->chars, name->chars);
+    return true;
+  }
+  return value_problem(K, d, (uint32_t)i, v, why, cap);
 }
 
 void kd_decl_field(KaderState *K, ObjRecord *d, ObjString *name, Value v) {
@@ -330,6 +349,10 @@ void kd_decl_end(KaderState *K, ObjRecord *d) {
   kd_decl_defaults(K, d);
   if (!k->instances) k->instances = list_new(K, 4);
   list_push(K, k->instances, OBJ_VAL(d));
+  if (!IS_NIL(K->on_declared)) { /* kader --set: the value the run asked for */
+    Value arg = OBJ_VAL(d);
+    kd_call(K, K->on_declared, 1, &arg);
+  }
   if (!IS_NIL(k->on_declare)) {
     Value arg = OBJ_VAL(d);
     kd_call(K, k->on_declare, 1, &arg);

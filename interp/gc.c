@@ -327,6 +327,7 @@ static void mark_roots(KaderState *K) {
   kd_mark_obj(K, (Obj *)K->args);
   kd_mark_obj(K, (Obj *)K->warnings);
   kd_mark_value(K, K->last_result);
+  kd_mark_value(K, K->on_declared);
   ObjString *fixed[] = {K->s_lo, K->s_hi, K->s_mid, K->s_id, K->s_label,
                         K->s_kind};
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)

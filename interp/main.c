@@ -26,6 +26,7 @@ static const char *usage_text =
     "       kader [options] check [FILES|DIRS] check claims and the data, and find\n"
     "                                        mistakes without running\n"
     "       kader fmt [--check] FILES        rewrite models in the canonical layout\n"
+    "       kader [options] compare FILE     every scenario of the model side by side\n"
     "       kader                            interactive (on a terminal)\n"
     "options:\n"
     "  --locale nl|en   how numbers are shown (default nl: 12,88; en: 12.88)\n"
@@ -37,12 +38,16 @@ static const char *usage_text =
     "                   directory (only under DIR when given)\n"
     "  --output DIR     where the model writes its files (default: here)\n"
     "  --sandbox        the model may read only files in its own directory\n"
+    "  --scenario NAME  report that scenario wherever the model reports its role\n"
+    "  --set PATH=VALUE  change a value for this run, as if the model said so\n"
+    "                   (--set 'medewerker.amount=€ 15000/year to € 20000/year')\n"
     "  --memory-limit MB  stop with \"out of memory\" beyond MB megabytes\n"
     "                   (default: half the physical memory, here %zu MB; 0: no limit)\n"
     "  --version        print the version and the language version\n"
     "  --help           this text\n";
 
 #define MB ((size_t)1024 * 1024)
+#define MAX_SETS 256 /* --set options in one run */
 /* --memory-limit's largest value: 16 TiB, or what size_t can count */
 #define MAX_LIMIT_MB (SIZE_MAX / MB < 16777216 ? SIZE_MAX / MB : 16777216)
 
@@ -75,6 +80,129 @@ static bool parse_megabytes(const char *v, size_t *bytes) {
   return true;
 }
 
+/* A --scenario name or the path of a --set: names joined by dots. */
+static bool is_path(const char *s, size_t n, bool dots) {
+  if (n == 0) return false;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    bool digit = c >= '0' && c <= '9';
+    if (!(letter || (digit && i > 0 && s[i - 1] != '.') || (dots && c == '.' && i > 0 &&
+                                                             i + 1 < n && s[i - 1] != '.')))
+      return false;
+  }
+  return true;
+}
+
+/* Runs what --scenario and --set ask for in K: 0, or 1 after an error
+** (written by the library, located in the --set value). */
+static int apply_cli_changes(KaderState *K, const char *scenario, const char **sets, int nsets) {
+  if (scenario) {
+    char code[400];
+    snprintf(code, sizeof code, "choose_scenario(\"%s\")", scenario);
+    if (kader_run_string(K, "--scenario", code, strlen(code)) != KADER_OK) return 1;
+  }
+  for (int k = 0; k < nsets; k++) {
+    const char *eq = strchr(sets[k], '=');
+    size_t n = (size_t)(eq - sets[k]);
+    /* the value alone on line 2, so that an error in it shows its own column */
+    size_t cap = n + strlen(eq) + 64;
+    char *code = malloc(cap), *name = malloc(n + 16);
+    if (!code || !name) {
+      free(code);
+      free(name);
+      fprintf(stderr, "kader: out of memory\n");
+      return 1;
+    }
+    snprintf(code, cap, "_override(\"%.*s\",\n%s\n)", (int)n, sets[k], eq + 1);
+    snprintf(name, n + 16, "--set %.*s", (int)n, sets[k]);
+    KaderResult r = kader_run_string(K, name, code, strlen(code));
+    free(code);
+    free(name);
+    if (r != KADER_OK) return 1;
+  }
+  return 0;
+}
+
+/* After the run: a --set the model never reached, or a --scenario it never
+** reported, is an error (nothing was changed, yet the numbers would look
+** like an answer). */
+static int unreached_cli_changes(KaderState *K) {
+  int bad = 0;
+  if (kader_get_global(K, "_unapplied_overrides") != KADER_TFUNCTION) {
+    kader_pop(K, 1);
+    return 0;
+  }
+  if (kader_call(K, 0) != KADER_OK) return 1;
+  size_t n = kader_len(K, -1);
+  for (size_t k = 0; k < n; k++) {
+    kader_get_item(K, -1, k + 1);
+    fprintf(stderr, "kader: %s\n", kader_to_string(K, -1, NULL));
+    kader_pop(K, 1);
+    bad = 1;
+  }
+  kader_pop(K, 1);
+  return bad;
+}
+
+static bool is_change_option(const char *a) {
+  return strcmp(a, "--scenario") == 0 || strncmp(a, "--scenario=", 11) == 0 ||
+         strcmp(a, "--set") == 0 || strncmp(a, "--set=", 6) == 0;
+}
+
+/* --scenario NAME or --set PATH=VALUE at argv[*i] (its value may be the
+** next argument); false after saying what is wrong. They may also follow
+** the model's file name (kader model.kader --scenario NAME). */
+static bool take_change_option(int argc, char **argv, int *i, const char **scenario,
+                               const char **sets, int *nsets) {
+  const char *a = argv[*i];
+  if (strncmp(a, "--scenario", 10) == 0) {
+    const char *v = a[10] == '=' ? a + 11 : (*i + 1 < argc ? argv[++*i] : NULL);
+    if (!v || !is_path(v, strlen(v), false) || strlen(v) > 200) {
+      fprintf(stderr, "kader: --scenario needs the name of a scenario of the model%s%s%s\n",
+              v ? " (not '" : "", v ? v : "", v ? "')" : "");
+      return false;
+    }
+    *scenario = v;
+    return true;
+  }
+  const char *v = a[5] == '=' ? a + 6 : (*i + 1 < argc ? argv[++*i] : NULL);
+  const char *eq = v ? strchr(v, '=') : NULL;
+  if (!v || !eq || !is_path(v, (size_t)(eq - v), true) || !memchr(v, '.', (size_t)(eq - v))) {
+    fprintf(stderr, "kader: --set needs PATH=VALUE, a path to a field and a Kader value, "
+            "as --set 'medewerker.amount=€ 15000/year'%s%s%s\n",
+            v ? " (not '" : "", v ? v : "", v ? "')" : "");
+    return false;
+  }
+  if (*nsets == MAX_SETS) {
+    fprintf(stderr, "kader: at most %d --set options in one run\n", MAX_SETS);
+    return false;
+  }
+  sets[(*nsets)++] = v;
+  return true;
+}
+
+/* kader compare FILE: the model imported (so its main { } does not run),
+** then every scenario beside its role. */
+static int compare_file(KaderState *K, const char *file) {
+  size_t n = strlen(file);
+  char *code = malloc(2 * n + 64);
+  if (!code) {
+    fprintf(stderr, "kader: out of memory\n");
+    return 1;
+  }
+  char *w = code;
+  w += sprintf(w, "import \"");
+  for (size_t k = 0; k < n; k++) {
+    if (file[k] == '"' || file[k] == '\\' || file[k] == '{') *w++ = '\\';
+    *w++ = file[k];
+  }
+  sprintf(w, "\"\ncompare_scenarios()\n");
+  KaderResult r = kader_run_string(K, "<compare>", code, strlen(code));
+  free(code);
+  return r == KADER_OK ? 0 : 1;
+}
+
 /* paper.md: a literate model (its kader blocks run, paper.out.md written) */
 static bool is_markdown(const char *path) {
   size_t n = strlen(path);
@@ -87,7 +215,10 @@ int main(int argc, char **argv) {
   config.memory_limit = default_memory_limit();
   config.color = isatty(2) && !getenv("NO_COLOR");
   config.color_output = isatty(1) && !getenv("NO_COLOR");
-  const char *code = NULL, *file = NULL;
+  const char *code = NULL, *file = NULL, *scenario = NULL;
+  const char *sets[MAX_SETS];
+  int nsets = 0;
+  bool compare = false;
   int stay = 0; /* -i: interactive after running the file */
   int i = 1;
   for (; i < argc; i++) {
@@ -154,6 +285,10 @@ int main(int argc, char **argv) {
       stay = 1;
     } else if (strcmp(a, "run") == 0 && !file) {
       continue;
+    } else if (is_change_option(a)) {
+      if (!take_change_option(argc, argv, &i, &scenario, sets, &nsets)) return 2;
+    } else if (strcmp(a, "compare") == 0 && !file) {
+      compare = true;
     } else if (strcmp(a, "test") == 0) {
       return kd_cli_test(&config, argc - i - 1, argv + i + 1);
     } else if (strcmp(a, "check") == 0) {
@@ -170,6 +305,17 @@ int main(int argc, char **argv) {
       break;
     }
   }
+  /* --scenario and --set after the file name are ours; the rest are the
+  ** model's arguments */
+  int model_argc = 0;
+  char **model_argv = argv + i; /* compacted in place */
+  for (int k = i; k < argc; k++) {
+    if (file && is_change_option(argv[k])) {
+      if (!take_change_option(argc, argv, &k, &scenario, sets, &nsets)) return 2;
+    } else {
+      model_argv[model_argc++] = argv[k];
+    }
+  }
   bool interactive = !code && (stay || (!file && isatty(0)));
   config.repl = interactive;
   KaderState *K = kader_new(&config);
@@ -182,9 +328,18 @@ int main(int argc, char **argv) {
       fprintf(stderr, "kader: could not start: out of memory\n");
     return 1;
   }
-  kader_set_args(K, argc - i, (const char *const *)argv + i);
+  kader_set_args(K, model_argc, (const char *const *)model_argv);
   int status;
-  if (code) {
+  if (apply_cli_changes(K, scenario, sets, nsets) != 0) {
+    status = 1;
+  } else if (compare) {
+    if (!file) {
+      fprintf(stderr, "kader compare: name the model whose scenarios to compare\n");
+      status = 2;
+    } else {
+      status = compare_file(K, file);
+    }
+  } else if (code) {
     status = kader_run_string(K, "<-e>", code, strlen(code));
   } else if (interactive) {
     status = kd_repl(K, file ? &file : NULL, file ? 1 : 0, config.color_output);
@@ -203,6 +358,7 @@ int main(int argc, char **argv) {
     status = kader_run_string(K, "<stdin>", src, len);
     free(src);
   }
+  if (status == 0 && unreached_cli_changes(K)) status = 1;
   /* a failed expect statement makes the run fail, after it has finished */
   int failed_expectations = 0;
   kader_expectations(K, NULL, &failed_expectations);

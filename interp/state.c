@@ -104,6 +104,7 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_datalib(K);
   kd_open_statlib(K);
   kd_open_checklib(K);
+  kd_open_scenariolib(K);
   kd_open_csvlib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);
@@ -125,6 +126,7 @@ KaderState *kader_new(const KaderConfig *config) {
   K->regex_match_limit = 1000000;
   K->regex_depth_limit = 100000;
   K->last_result = NIL_VAL;
+  K->on_declared = NIL_VAL;
   K->stack = malloc(sizeof(Value) * KD_STACK_SIZE);
   K->frames = malloc(sizeof(CallFrame) * KD_MAX_FRAMES);
   if (!K->stack || !K->frames) {

@@ -71,6 +71,7 @@ struct KaderState {
   int frame_count, frame_cap;
   ObjUpvalue *open_upvalues;
   int native_depth;
+  int changes_depth;  /* with_changes calls in progress (scenariolib.c) */
 
   /* errors */
   volatile sig_atomic_t interrupted; /* kader_interrupt: stop soon */
@@ -106,6 +107,7 @@ struct KaderState {
   ObjList *warnings;  /* findings so far: records {message, file, line, column} */
   bool loading_std; /* globals defined now belong to the stdlib */
   Value last_result;
+  Value on_declared;  /* run on every declaration before its kind's on_declare (kader --set), or nil */
 
   /* frequently used strings */
   ObjString *s_lo, *s_hi, *s_mid, *s_id, *s_label, *s_kind;

@@ -68,6 +68,10 @@ ObjRecord *kd_keep_warning(KaderState *K, const char *file, uint32_t line,
                            uint32_t column, const char *message);
 /* Assignment to a field of a declaration after it was made. */
 void kd_decl_set(KaderState *K, ObjRecord *d, ObjString *name, Value v);
+/* Why field `name` of d cannot hold v (written to why), or false when it
+** can: kd_decl_set's checks without the change or an error. */
+bool kd_decl_problem(KaderState *K, ObjRecord *d, ObjString *name, Value v,
+                     char *why, size_t cap);
 bool kd_type_check(KaderState *K, ObjType *t, Value v);
 void kd_type_describe(KaderState *K, ObjType *t, char *buf, size_t cap);
 

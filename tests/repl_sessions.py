@@ -298,4 +298,15 @@ SESSIONS = [
         step("let retrun = 2" + ENTER),
         step("retrun * 21" + ENTER, line="42"),
     ]},
+
+    # 12. a scenario that stops with an error leaves the model as it was
+    {"name": "scenario undone after an error", "steps": [
+        step('import "tests/scenarios/model.kader"' + ENTER),
+        step('scenario s "S" { base: rol, set: {"b.hours": 7 h/week} }' + ENTER),
+        step('in_scenario(s, fn () => b.hours)' + ENTER, line="7 h/week"),
+        step('in_scenario(s, fn () => error("midden in het scenario"))' + ENTER,
+             has="midden in het scenario", ends="> "),
+        step("b.hours" + ENTER, line="3 h/week"),
+        step('in_scenario(s, fn () => b.hours)' + ENTER, line="7 h/week"),
+    ]},
 ]
