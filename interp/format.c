@@ -117,9 +117,12 @@ static void put_number(Out *o, double x, Locale loc) {
 }
 
 size_t fmt_number(char *buf, size_t cap, double x, Locale loc) {
-  /* whole numbers are by far the most common: print them directly */
-  /* the range first: casting a double outside long long's range is undefined */
-  if (x > -1e14 && x < 1e14 && x == (double)(long long)x && cap >= 24) {
+  /* whole numbers are by far the most common: print them directly, every
+  ** digit up to 2^53, where each whole number is exact (the 14 significant
+  ** digits below would show 123456789012345 as 1,2345678901234e+14). The
+  ** range first: casting a double outside long long's range is undefined. */
+  if (x >= -9007199254740992.0 && x <= 9007199254740992.0 && x == (double)(long long)x &&
+      cap >= 24) {
     char digits[24];
     long long v = (long long)x;
     unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
