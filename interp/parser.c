@@ -785,15 +785,47 @@ static Node *postfix(Parser *P) {
     switch (t.type) {
     case TK_LPAREN: {
       Vec args = {0};
+      Vec keys = {0}, spans = {0}, values = {0}; /* named: one record, last */
+      NameSet seen = {0};
+      Span named_at = t.span;
       enter(P, t.span);
       next(P);
+      skip_newlines(P);
       while (!check(P, TK_RPAREN)) {
-        add_node(P, &args, expr(P));
-        if (check(P, TK_COMMA)) next(P);
-        else if (!check(P, TK_RPAREN)) {
+        if (P->cur.type == TK_NAME && peek(P)->type == TK_COLON) {
+          /* f(x, n: 1000, seed: 1) passes {n: 1000, seed: 1} after x */
+          Span key_span = P->cur.span;
+          const char *key = text(P, key_span);
+          if (!keys.count) named_at = key_span;
+          if (!name_add(P, &seen, key))
+            fail(P, key_span, "'%s' is named twice in the call", key);
+          next(P);
+          next(P);
+          skip_newlines(P);
+          *(const char **)vec_push(P, &keys, sizeof key) = key;
+          *(Span *)vec_push(P, &spans, sizeof key_span) = key_span;
+          add_node(P, &values, expr(P));
+        } else {
+          if (keys.count)
+            fail(P, P->cur.span, "an argument without a name cannot follow named ones "
+                 "(name: value); put it before them");
+          add_node(P, &args, expr(P));
+        }
+        skip_newlines(P);
+        if (check(P, TK_COMMA)) {
+          next(P);
+          skip_newlines(P);
+        } else if (!check(P, TK_RPAREN)) {
           check_left_open(P, t.span);
           fail_at(P, P->cur, "expected ')' to close the call");
         }
+      }
+      if (keys.count) {
+        Node *r = node(P, N_RECORD, cover(named_at, P->cur.span));
+        r->keys = keys.items;
+        r->key_spans = spans.items;
+        r->items = node_list(values);
+        add_node(P, &args, r);
       }
       n = node(P, N_CALL, cover(e->span, P->cur.span));
       n->a = e;
