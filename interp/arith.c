@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "montecarlo.h"
 #include "vm.h"
 
 typedef struct Ival { double lo, hi; UnitId unit; bool range; } Ival;
@@ -166,6 +167,7 @@ static _Noreturn void type_error(KaderState *K, ArithOp op, Value a, Value b) {
 Value kd_arith(KaderState *K, ArithOp op, Value a, Value b) {
   if (op == AR_ADD && ((IS_STRING(a) && IS_STRING(b)) || (IS_LIST(a) && IS_LIST(b))))
     return concat(K, a, b);
+  if (kd_is_sampled(K, a) || kd_is_sampled(K, b)) return kd_sample_arith(K, op, a, b);
   Ival x, y;
   if (!as_ival(a, &x) || !as_ival(b, &y)) type_error(K, op, a, b);
   Ival r;
@@ -231,6 +233,7 @@ Value kd_arith(KaderState *K, ArithOp op, Value a, Value b) {
 }
 
 Value kd_negate(KaderState *K, Value a) {
+  if (kd_is_sampled(K, a)) return kd_sample_negate(K, a);
   Ival x;
   if (!as_ival(a, &x)) {
     char as[128];
@@ -350,6 +353,7 @@ Value kd_make_range(KaderState *K, Value lo, Value hi) {
 }
 
 Value kd_convert(KaderState *K, Value v, UnitId to) {
+  if (kd_is_sampled(K, v)) return kd_sample_convert(K, v, to);
   Ival x;
   if (!as_ival(v, &x)) {
     char as[128];
@@ -364,7 +368,9 @@ Value kd_convert(KaderState *K, Value v, UnitId to) {
              "after the number (%s %s)", n, u, n, u);
   }
   double f = factor_or_error(K, x.unit, to, "cannot convert");
-  return from_ival(K, (Ival){x.lo * f, x.hi * f, to, x.range});
+  Value out = from_ival(K, (Ival){x.lo * f, x.hi * f, to, x.range});
+  if (IS_RANGE(v) && AS_RANGE(v)->dist) kd_scale_dist(AS_RANGE(out), AS_RANGE(v), f);
+  return out;
 }
 
 double kd_in_unit(KaderState *K, Value q, UnitId to) {

@@ -21,6 +21,7 @@
 
 #include "compiler.h"
 #include "state.h"
+#include "montecarlo.h"
 #include "vm.h"
 
 #define GC_HEAP_GROW 2
@@ -194,6 +195,7 @@ static void blacken(KaderState *K, Obj *o) {
       break;
     }
     case O_RANGE: break;
+    case O_SAMPLES: kd_mark_value(K, ((ObjSamples *)o)->sensitivity); break;
     case O_FUNCTION: {
       ObjFunction *f = (ObjFunction *)o;
       kd_mark_obj(K, (Obj *)f->name);
@@ -285,6 +287,11 @@ static void free_obj(KaderState *K, Obj *o) {
       break;
     }
     case O_REGEX: kd_regex_free((ObjRegex *)o); break;
+    case O_SAMPLES: {
+      ObjSamples *smp = (ObjSamples *)o;
+      if (smp->xs) kd_realloc(K, smp->xs, sizeof(double) * (smp->n ? smp->n : 1), 0);
+      break;
+    }
     case O_NATIVE: {
       ObjNative *n = (ObjNative *)o;
       if (n->free_data) n->free_data(n->data);
@@ -297,6 +304,7 @@ static void free_obj(KaderState *K, Obj *o) {
     case O_LIST: size = sizeof(ObjList); break;
     case O_RECORD: size = sizeof(ObjRecord); break;
     case O_RANGE: size = sizeof(ObjRange); break;
+    case O_SAMPLES: size = sizeof(ObjSamples); break;
     case O_FUNCTION: size = sizeof(ObjFunction); break;
     case O_UPVALUE: size = sizeof(ObjUpvalue); break;
     case O_NATIVE: size = sizeof(ObjNative); break;
@@ -328,6 +336,7 @@ static void mark_roots(KaderState *K) {
   kd_mark_obj(K, (Obj *)K->warnings);
   kd_mark_value(K, K->last_result);
   kd_mark_value(K, K->on_declared);
+  kd_sim_mark(K);
   ObjString *fixed[] = {K->s_lo, K->s_hi, K->s_mid, K->s_id, K->s_label,
                         K->s_kind};
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)

@@ -201,6 +201,8 @@ void record_put_text(KaderState *K, ObjRecord *r, const char *key, const char *t
 
 ObjRange *range_new(KaderState *K, double lo, double hi, UnitId unit) {
   ObjRange *r = (ObjRange *)kd_alloc_obj(K, sizeof(ObjRange), O_RANGE);
+  r->dist = DIST_NONE;
+  r->p[0] = r->p[1] = r->p[2] = r->p[3] = 0;
   r->lo = lo;
   r->hi = hi;
   r->unit = unit;

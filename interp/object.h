@@ -30,7 +30,7 @@ typedef struct Value {
 
 typedef enum {
   O_STRING, O_LIST, O_RECORD, O_RANGE, O_FUNCTION, O_CLOSURE, O_UPVALUE,
-  O_NATIVE, O_KIND, O_TYPE, O_MODULE, O_REGEX, O_POINTER
+  O_NATIVE, O_KIND, O_TYPE, O_MODULE, O_REGEX, O_POINTER, O_SAMPLES
 } ObjTag;
 
 /* A compiled regular expression (regex.c keeps its insides). */
@@ -72,7 +72,29 @@ typedef struct ObjRecord {
 } ObjRecord;
 
 /* An interval of plain numbers or of quantities in one unit. */
-typedef struct ObjRange { Obj obj; double lo, hi; UnitId unit; } ObjRange;
+/* dist: a distribution the range carries for simulate (montecarlo.c), with
+** its parameters p; 0 for a plain interval. */
+enum { DIST_NONE, DIST_UNIFORM, DIST_TRIANGULAR, DIST_PERT, DIST_NORMAL, DIST_LOGNORMAL,
+       DIST_BETA, DIST_BINOMIAL, DIST_BETA_BINOMIAL, DIST_HYPERGEOMETRIC };
+typedef struct ObjRange {
+  Obj obj;
+  double lo, hi;
+  UnitId unit;
+  uint8_t dist;
+  double p[4];
+} ObjRange;
+
+/* Samples of an amount (montecarlo.c): n values in one unit, in a C array
+** (counted memory). indicator: 0/1 values of a comparison, for p(). */
+typedef struct ObjSamples {
+  Obj obj;
+  double *xs;
+  uint32_t n;
+  UnitId unit;
+  bool indicator;
+  Value sensitivity; /* an output of simulate: per input its share of the
+                        variance (a list of {input, share}), else nil */
+} ObjSamples;
 
 /* Source text and name of one compiled file (or REPL line). */
 typedef struct ObjModule {

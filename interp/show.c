@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "montecarlo.h"
 #include "vm.h"
 
 /* A buffer lives in scratch memory: counted against the memory limit, and
@@ -156,6 +157,25 @@ static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
     case O_RANGE: {
       ObjRange *r = (ObjRange *)o;
       ADD_FORMATTED(K, b, fmt_range(buf, cap, r->lo, r->hi, K->units, r->unit, loc));
+      return;
+    }
+    case O_SAMPLES: {
+      /* a summary: the values themselves are for mean(), percentiles(), p() */
+      ObjSamples *s = (ObjSamples *)o;
+      double sum = 0;
+      for (uint32_t i = 0; i < s->n; i++) sum += s->xs[i];
+      double mean = s->n ? sum / s->n : 0;
+      char head[48];
+      snprintf(head, sizeof head, "<%u samples, ", s->n);
+      add_str(K, b, head);
+      if (s->indicator) {
+        add_str(K, b, "true in ");
+        show(K, b, QTY_VAL(100 * mean, kd_percent_unit(K)), false, depth + 1);
+      } else {
+        add_str(K, b, "mean ");
+        show(K, b, s->unit == UNIT_NONE ? NUM_VAL(mean) : QTY_VAL(mean, s->unit), false, depth + 1);
+      }
+      add_str(K, b, ">");
       return;
     }
     case O_CLOSURE: {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "checklib.h"
+#include "montecarlo.h"
 #include "statlib.h"
 #include "vm.h"
 
@@ -105,6 +106,7 @@ static void init_job(KaderState *K, void *ud) {
   kd_open_statlib(K);
   kd_open_checklib(K);
   kd_open_scenariolib(K);
+  kd_open_montecarlo(K);
   kd_open_csvlib(K);
   uint32_t slot = kd_global_slot(K, str_cstr(K, "args"));
   K->globals[slot] = OBJ_VAL(K->args);

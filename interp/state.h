@@ -52,6 +52,7 @@ struct KaderState {
   Value roots[KD_MAX_ROOTS];
   int root_count;
   Compiler *compiler; /* functions being compiled are roots */
+  struct KdSim *sim;  /* the simulation under way (montecarlo.c), or NULL */
   KdScratch *scratch; /* scratch blocks, newest first (gc.c) */
   unsigned long long scratch_serial; /* the next block's number */
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "montecarlo.h"
 #include "vm.h"
 
 typedef enum {
@@ -45,6 +46,7 @@ const char *kd_type_name(Value v) {
       return r->kind ? r->kind->name->chars : "record";
     }
     case O_RANGE: return "range";
+    case O_SAMPLES: return "samples";
     case O_CLOSURE: case O_NATIVE: case O_FUNCTION: return "function";
     case O_KIND: return "kind";
     case O_TYPE: return "type";
@@ -603,7 +605,12 @@ next:
     Value a = sp[-2], b = sp[-1];                                  \
     bool r;                                                        \
     if (a.type == V_NUM && b.type == V_NUM) r = a.as.n op b.as.n;  \
-    else {                                                         \
+    else if (kd_is_sampled(K, a) || kd_is_sampled(K, b)) {        \
+      STORE();                                                     \
+      sp[-2] = kd_sample_compare(K, cmp, a, b);                    \
+      sp--;                                                        \
+      NEXT;                                                        \
+    } else {                                                       \
       STORE();                                                     \
       r = kd_less(K, cmp, a, b);                                   \
     }                                                              \

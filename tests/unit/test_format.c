@@ -132,7 +132,12 @@ static void test_number(void **state) {
   CHECK(fmt_number(buf, cap, -1.5e300, EN), "-1.5e+300");
   CHECK(fmt_number(buf, cap, 123456789012.0, NL), "123456789012");
   CHECK(fmt_number(buf, cap, 12345678901234.0, NL), "12345678901234");
-  CHECK(fmt_number(buf, cap, 1e15, NL), "1e+15");
+  /* whole numbers up to 2^53 in full: each is exact (a regression: 15 digits
+  ** lost one, 123456789012345 showed as 1,2345678901234e+14) */
+  CHECK(fmt_number(buf, cap, 1e15, NL), "1000000000000000");
+  CHECK(fmt_number(buf, cap, 123456789012345.0, NL), "123456789012345");
+  CHECK(fmt_number(buf, cap, 9007199254740992.0, NL), "9007199254740992");
+  CHECK(fmt_number(buf, cap, 1e16, NL), "1e+16");
   CHECK(fmt_number(buf, cap, 1234567.891, NL), "1234567,891"); /* no groups */
   CHECK(fmt_number(buf, cap, 0, NL), "0");
   CHECK(fmt_number(buf, cap, -0.0, NL), "0");
