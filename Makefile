@@ -249,6 +249,20 @@ inner-bench: $(KADER_BIN)
 	    echo "  sudo apt-get install -y lua5.4 time"; \
 	  fi; \
 	fi
+	@# Squiggle (the Monte Carlo comparison), into build/squiggle with npm;
+	@# its CLI also needs date-fns, which 0.10.0 does not declare
+	@if [ ! -e build/squiggle/node_modules/.bin/squiggle ]; then \
+	  if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; \
+	  fi; \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm install --prefix build/squiggle --no-audit --no-fund \
+	      @quri/squiggle-lang@0.10.0 date-fns >/dev/null 2>&1 || \
+	      echo "npm could not install @quri/squiggle-lang: the Squiggle column is skipped"; \
+	  else \
+	    echo "npm is missing (apt-get install nodejs npm): the Squiggle column is skipped"; \
+	  fi; \
+	fi
 	$(PYTHON) tests/bench/run.py
 
 # kader.pc: the library is static, so what it links against is in Requires

@@ -289,7 +289,7 @@ static void free_obj(KaderState *K, Obj *o) {
     case O_REGEX: kd_regex_free((ObjRegex *)o); break;
     case O_SAMPLES: {
       ObjSamples *smp = (ObjSamples *)o;
-      if (smp->xs) kd_realloc(K, smp->xs, sizeof(double) * (smp->n ? smp->n : 1), 0);
+      if (smp->xs) kd_realloc(K, smp->xs, sizeof(double) * smp->cap, 0);
       break;
     }
     case O_NATIVE: {

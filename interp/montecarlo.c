@@ -87,8 +87,106 @@ const char *kd_dist_name(int dist) {
   return dist > 0 && dist < (int)(sizeof dist_names / sizeof *dist_names) ? dist_names[dist] : "";
 }
 
+/* ---- standard normals by the ziggurat (Marsaglia and Tsang 2000, 128
+** layers), exact: the tables are computed from the density, once ---- */
+
+#define ZIG_R 3.442619855899 /* where the base layer's tail starts */
+#define ZIG_V 9.91256303526217e-3 /* the area of each layer */
+
+typedef struct Ziggurat { uint32_t k[128]; double w[128], f[128]; } Ziggurat;
+
+static Ziggurat zig_table(void) {
+  Ziggurat z;
+  const double m = 2147483648.0; /* 2^31 */
+  double dn = ZIG_R, tn = dn, q = ZIG_V / exp(-0.5 * dn * dn);
+  z.k[0] = (uint32_t)((dn / q) * m);
+  z.k[1] = 0;
+  z.w[0] = q / m;
+  z.w[127] = dn / m;
+  z.f[0] = 1.0;
+  z.f[127] = exp(-0.5 * dn * dn);
+  for (int i = 126; i >= 1; i--) {
+    dn = sqrt(-2.0 * log(ZIG_V / dn + exp(-0.5 * dn * dn)));
+    z.k[i + 1] = (uint32_t)((dn / tn) * m);
+    tn = dn;
+    z.f[i] = exp(-0.5 * dn * dn);
+    z.w[i] = dn / m;
+  }
+  return z;
+}
+
+/* A uniform in (0, 1): never 0, so its logarithm is finite. */
+static inline double uniform_pos(Xoshiro *x) {
+  return ((double)(xoshiro_next(x) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Gamma(a, 1) for a >= 1 by Marsaglia and Tsang (2000), exact: a normal
+** and a uniform per try, almost always accepted by the squeeze without a
+** logarithm. The uniform comes from the stream directly (not through
+** gsl_rng's function pointer); the normal from GSL's ziggurat. */
+typedef struct GammaShape { double d, c; } GammaShape;
+
+static GammaShape gamma_shape(double a) {
+  double d = a - 1.0 / 3.0;
+  return (GammaShape){d, 1.0 / sqrt(9.0 * d)};
+}
+
+
+/* One standard normal from the ziggurat z, drawing from x directly. */
+static double zig_normal(const Ziggurat *z, Xoshiro *x) {
+  for (;;) {
+    uint64_t bits = xoshiro_next(x);
+    int32_t hz = (int32_t)(uint32_t)(bits >> 32);
+    uint32_t iz = (uint32_t)bits & 127;
+    uint32_t ahz = hz < 0 ? (uint32_t)(-(int64_t)hz) : (uint32_t)hz;
+    if (ahz < z->k[iz]) return hz * z->w[iz]; /* inside the layer: 99% */
+    if (iz == 0) { /* the tail beyond ZIG_R */
+      double a, b;
+      do {
+        a = -log(uniform_pos(x)) / ZIG_R;
+        b = -log(uniform_pos(x));
+      } while (b + b < a * a);
+      return hz > 0 ? ZIG_R + a : -ZIG_R - a;
+    }
+    double v = hz * z->w[iz];
+    if (z->f[iz] + uniform_pos(x) * (z->f[iz - 1] - z->f[iz]) < exp(-0.5 * v * v)) return v;
+  }
+}
+
+static double gamma_ge1(gsl_rng *g, const Ziggurat *zt, GammaShape s) {
+  double d = s.d, c = s.c;
+  Xoshiro *x = g->state;
+  for (;;) {
+    double z, v;
+    do {
+      z = zig_normal(zt, x);
+      v = 1.0 + c * z;
+    } while (v <= 0);
+    v = v * v * v;
+    double u = uniform_pos(x), z2 = z * z;
+    if (u < 1.0 - 0.0331 * z2 * z2) return d * v;
+    if (log(u) < 0.5 * z2 + d * (1.0 - v + log(v))) return d * v;
+  }
+}
+
+/* m draws of Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b);
+** PERT's and a share's parameters are at least 1 (below 1, GSL's sampler). */
+static void beta_draws(gsl_rng *g, const Ziggurat *zt, double a, double b, double *out,
+                       uint32_t m) {
+  if (a < 1 || b < 1) {
+    for (uint32_t i = 0; i < m; i++) out[i] = gsl_ran_beta(g, a, b);
+    return;
+  }
+  GammaShape sa = gamma_shape(a), sb = gamma_shape(b);
+  for (uint32_t i = 0; i < m; i++) {
+    double x = gamma_ge1(g, zt, sa), y = gamma_ge1(g, zt, sb);
+    out[i] = x / (x + y);
+  }
+}
+
 /* m draws of r's distribution into out, in r's unit */
-static void draw(const ObjRange *r, gsl_rng *g, double *out, uint32_t m) {
+static void draw(const ObjRange *r, gsl_rng *g, const Ziggurat *zt, double *out, uint32_t m) {
+  Xoshiro *xo = g->state;
   const double *p = r->p;
   switch (r->dist) {
     case DIST_UNIFORM:
@@ -105,17 +203,19 @@ static void draw(const ObjRange *r, gsl_rng *g, double *out, uint32_t m) {
     case DIST_PERT: {
       double a = r->lo, w = r->hi - r->lo;
       double alpha = 1 + 4 * (p[0] - a) / w, beta = 1 + 4 * (r->hi - p[0]) / w;
-      for (uint32_t i = 0; i < m; i++) out[i] = a + w * gsl_ran_beta(g, alpha, beta);
+      beta_draws(g, zt, alpha, beta, out, m);
+      for (uint32_t i = 0; i < m; i++) out[i] = a + w * out[i];
       break;
     }
     case DIST_NORMAL:
-      for (uint32_t i = 0; i < m; i++) out[i] = p[0] + p[1] * gsl_ran_gaussian_ziggurat(g, 1.0);
+      for (uint32_t i = 0; i < m; i++) out[i] = p[0] + p[1] * zig_normal(zt, xo);
       break;
     case DIST_LOGNORMAL:
-      for (uint32_t i = 0; i < m; i++) out[i] = exp(p[0] + p[1] * gsl_ran_gaussian_ziggurat(g, 1.0));
+      for (uint32_t i = 0; i < m; i++) out[i] = exp(p[0] + p[1] * zig_normal(zt, xo));
       break;
     case DIST_BETA: /* a share: Beta(x + 1, n - x + 1), times p3 (100 for %) */
-      for (uint32_t i = 0; i < m; i++) out[i] = p[3] * gsl_ran_beta(g, p[0], p[1]);
+      beta_draws(g, zt, p[0], p[1], out, m);
+      for (uint32_t i = 0; i < m; i++) out[i] *= p[3];
       break;
     case DIST_BINOMIAL:
       for (uint32_t i = 0; i < m; i++) out[i] = p[3] * gsl_ran_binomial(g, p[1], (unsigned)p[0]);
@@ -151,20 +251,35 @@ void kd_scale_dist(ObjRange *to, const ObjRange *from, double f) {
 ObjSamples *kd_samples_new(KaderState *K, uint32_t n, UnitId unit) {
   ObjSamples *s = (ObjSamples *)kd_alloc_obj(K, sizeof(ObjSamples), O_SAMPLES);
   s->xs = NULL;
-  s->n = 0;
+  s->n = s->cap = 0;
   s->unit = unit;
   s->indicator = false;
+  s->constant = false;
   s->sensitivity = NIL_VAL;
   kd_push_root(K, OBJ_VAL(s));
   s->xs = KD_ALLOC(K, double, n ? n : 1);
   s->n = n;
+  s->cap = n ? n : 1;
   kd_pop_root(K);
+  return s;
+}
+
+/* n samples that are all x. */
+static ObjSamples *constant_samples(KaderState *K, uint32_t n, UnitId unit, double x) {
+  ObjSamples *s = kd_samples_new(K, 1, unit);
+  s->n = n;
+  s->constant = true;
+  s->xs[0] = x;
   return s;
 }
 
 /* The simulation under way: its inputs (ranges with a distribution) and
 ** the chunk being evaluated. */
 #define BINS 50 /* equal-probability bins of an input, for its effect */
+/* the sensitivity is estimated from the first this many samples: its
+** standard error there is a fraction of a percentage point, and binning
+** every sample of a million would cost a sixth of the simulation */
+#define SENS_SAMPLES (16 * CHUNK)
 
 /* What one output did in each bin of one input: the sum of its values,
 ** around the output's shift (see OutStat). */
@@ -173,7 +288,9 @@ typedef struct Acc { double sum[BINS]; } Acc;
 typedef struct SimInput {
   ObjRange *range;
   gsl_rng *rng;
-  ObjSamples *chunk; /* this chunk's draws (NULL until used in it) */
+  ObjSamples *chunk; /* this chunk's draws, in one buffer for every chunk
+                        (it never reaches the program: as_column reads it) */
+  bool drawn;        /* in this chunk */
   Acc *acc;          /* per output */
   uint32_t acc_count;
   double edges[BINS - 1];
@@ -192,12 +309,60 @@ struct KdSim {
   uint32_t count, cap;
   OutStat *outs;
   uint32_t out_count;
+  /* the chunk's intermediate results: their buffers come from a pool that
+  ** every chunk reuses (a million samples would otherwise make megabytes of
+  ** garbage per output, and the page faults of getting them back) */
+  double **pool;
+  uint32_t pool_count, pool_used;
+  ObjList *temps;      /* samples using the pool in this chunk */
+  Ziggurat zig;
 };
 
 bool kd_sim_active(KaderState *K) { return K->sim != NULL; }
 
+/* A result of arithmetic: during a simulation, in a pooled chunk buffer,
+** valid until the chunk ends (end_chunk empties it, so samples kept past
+** their chunk are an error when used, never stale numbers). */
+static ObjSamples *temp_samples(KaderState *K, uint32_t n, UnitId unit) {
+  KdSim *sim = K->sim;
+  if (!sim || n != sim->chunk_len) return kd_samples_new(K, n, unit);
+  if (sim->pool_used == sim->pool_count) {
+    double **pool = kd_realloc(K, sim->pool, sizeof(double *) * sim->pool_count,
+                               sizeof(double *) * (sim->pool_count + 1));
+    sim->pool = pool;
+    sim->pool[sim->pool_count] = NULL;
+    sim->pool_count++;
+    sim->pool[sim->pool_count - 1] = KD_ALLOC(K, double, CHUNK);
+  }
+  ObjSamples *s = (ObjSamples *)kd_alloc_obj(K, sizeof(ObjSamples), O_SAMPLES);
+  s->xs = NULL;
+  s->n = s->cap = 0; /* the collector frees no pooled buffer */
+  s->unit = unit;
+  s->indicator = false;
+  s->constant = false;
+  s->sensitivity = NIL_VAL;
+  kd_push_root(K, OBJ_VAL(s));
+  list_push(K, sim->temps, OBJ_VAL(s));
+  kd_pop_root(K);
+  s->xs = sim->pool[sim->pool_used++];
+  s->n = n;
+  return s;
+}
+
+/* The chunk is over: its intermediate samples give their buffers back. */
+static void end_chunk(KdSim *sim) {
+  for (uint32_t i = 0; i < sim->temps->count; i++) {
+    ObjSamples *s = (ObjSamples *)sim->temps->items[i].as.o;
+    s->xs = NULL;
+    s->n = 0;
+  }
+  sim->temps->count = 0;
+  sim->pool_used = 0;
+}
+
 void kd_sim_mark(KaderState *K) {
   KdSim *sim = K->sim;
+  if (sim) kd_mark_obj(K, (Obj *)sim->temps);
   for (; sim; sim = NULL)
     for (uint32_t i = 0; i < sim->count; i++) {
       kd_mark_obj(K, (Obj *)sim->inputs[i].range);
@@ -221,6 +386,7 @@ static ObjSamples *input_samples(KaderState *K, ObjRange *r) {
     in = &sim->inputs[sim->count];
     in->range = r;
     in->chunk = NULL;
+    in->drawn = false;
     in->acc = NULL;
     in->acc_count = 0;
     in->has_edges = false;
@@ -231,10 +397,11 @@ static ObjSamples *input_samples(KaderState *K, ObjRange *r) {
     xoshiro_seed(in->rng->state, splitmix64(&mix));
     sim->count++;
   }
-  if (!in->chunk) {
-    ObjSamples *s = kd_samples_new(K, sim->chunk_len, r->unit);
-    in->chunk = s;
-    draw(r, in->rng, s->xs, s->n);
+  if (!in->chunk) in->chunk = kd_samples_new(K, CHUNK, r->unit);
+  if (!in->drawn) {
+    in->chunk->n = sim->chunk_len;
+    draw(r, in->rng, &sim->zig, in->chunk->xs, in->chunk->n);
+    in->drawn = true;
   }
   return in->chunk;
 }
@@ -247,21 +414,30 @@ typedef struct Column {
   double x;
   uint32_t n;
   UnitId unit;
+  bool samples;     /* from samples (n counts), not a single number */
 } Column;
+
+static _Noreturn void gone(KaderState *K) {
+  kd_error(K, "these samples were an intermediate result of one chunk of a simulation "
+           "and are gone: compute with them inside the function you simulate, or "
+           "return them from it");
+}
 
 static bool as_column(KaderState *K, Value v, Column *c) {
   if (IS_OBJ_TYPE(v, O_SAMPLES)) {
     ObjSamples *s = (ObjSamples *)v.as.o;
-    *c = (Column){s->xs, 0, s->n, s->unit};
+    if (!s->xs) gone(K);
+    if (s->constant) *c = (Column){NULL, s->xs[0], s->n, s->unit, true};
+    else *c = (Column){s->xs, 0, s->n, s->unit, true};
     return true;
   }
   if (IS_RANGE(v) && AS_RANGE(v)->dist && K->sim) {
     ObjSamples *s = input_samples(K, AS_RANGE(v));
-    *c = (Column){s->xs, 0, s->n, s->unit};
+    *c = (Column){s->xs, 0, s->n, s->unit, true};
     return true;
   }
-  if (v.type == V_NUM) { *c = (Column){NULL, v.as.n, 1, UNIT_NONE}; return true; }
-  if (v.type == V_QTY) { *c = (Column){NULL, v.as.n, 1, v.unit}; return true; }
+  if (v.type == V_NUM) { *c = (Column){NULL, v.as.n, 1, UNIT_NONE, false}; return true; }
+  if (v.type == V_QTY) { *c = (Column){NULL, v.as.n, 1, v.unit, false}; return true; }
   return false;
 }
 
@@ -305,18 +481,24 @@ Value kd_sample_arith(KaderState *K, ArithOp op, Value a, Value b) {
   if (!as_column(K, b, &y)) not_sampled(K, b);
   if (op != AR_ADD && op != AR_SUB && op != AR_MUL && op != AR_DIV)
     kd_error(K, "only + - * / work on samples");
-  uint32_t n = x.xs ? x.n : y.n;
-  if (x.xs && y.xs && x.n != y.n) kd_error(K, "samples of different lengths (%u and %u)", x.n, y.n);
+  uint32_t n = x.samples ? x.n : y.n;
+  if (x.samples && y.samples && x.n != y.n)
+    kd_error(K, "samples of different lengths (%u and %u)", x.n, y.n);
   double fa, fb;
   UnitId unit = unit_plan(K, op, x.unit, y.unit, &fa, &fb);
+  const double *xs = x.xs, *ys = y.xs;
+  double xc = x.x * fa, yc = y.x * fb;
+  if (!xs && !ys) { /* constant samples on both sides */
+    double r = op == AR_ADD ? xc + yc : op == AR_SUB ? xc - yc
+             : op == AR_MUL ? x.x * y.x * fa : x.x / y.x * fa;
+    return OBJ_VAL(constant_samples(K, n, unit, r));
+  }
   kd_push_root(K, a);
   kd_push_root(K, b);
-  ObjSamples *s = kd_samples_new(K, n, unit);
+  ObjSamples *s = temp_samples(K, n, unit);
   kd_pop_root(K);
   kd_pop_root(K);
   double *out = s->xs;
-  const double *xs = x.xs, *ys = y.xs;
-  double xc = x.x * fa, yc = y.x * fb;
   switch (op) {
     case AR_ADD:
       for (uint32_t i = 0; i < n; i++) out[i] = (xs ? xs[i] * fa : xc) + (ys ? ys[i] * fb : yc);
@@ -340,10 +522,11 @@ Value kd_sample_negate(KaderState *K, Value a) {
 
 Value kd_sample_convert(KaderState *K, Value v, UnitId to) {
   Column x;
-  if (!as_column(K, v, &x) || !x.xs) not_sampled(K, v);
+  if (!as_column(K, v, &x) || !x.samples) not_sampled(K, v);
   double f = kd_in_unit(K, x.unit == UNIT_NONE ? NUM_VAL(1) : QTY_VAL(1, x.unit), to);
+  if (!x.xs) return OBJ_VAL(constant_samples(K, x.n, to, x.x * f));
   kd_push_root(K, v);
-  ObjSamples *s = kd_samples_new(K, x.n, to);
+  ObjSamples *s = temp_samples(K, x.n, to);
   kd_pop_root(K);
   for (uint32_t i = 0; i < x.n; i++) s->xs[i] = x.xs[i] * f;
   return OBJ_VAL(s);
@@ -355,10 +538,10 @@ Value kd_sample_compare(KaderState *K, CompareOp op, Value a, Value b) {
   if (!as_column(K, b, &y)) not_sampled(K, b);
   double fa, fb;
   unit_plan(K, AR_SUB, x.unit, y.unit, &fa, &fb);
-  uint32_t n = x.xs ? x.n : y.n;
+  uint32_t n = x.samples ? x.n : y.n;
   kd_push_root(K, a);
   kd_push_root(K, b);
-  ObjSamples *s = kd_samples_new(K, n, UNIT_NONE);
+  ObjSamples *s = temp_samples(K, n, UNIT_NONE);
   kd_pop_root(K);
   kd_pop_root(K);
   s->indicator = true;
@@ -408,13 +591,18 @@ static void accumulate(KaderState *K, KdSim *sim, ObjList *outputs, uint32_t at,
     sim->outs = kd_realloc(K, sim->outs, sizeof(OutStat) * sim->out_count, sizeof(OutStat) * outs);
     for (uint32_t k = sim->out_count; k < outs; k++) {
       ObjSamples *o = (ObjSamples *)outputs->items[k].as.o;
-      sim->outs[k] = (OutStat){o->xs[at], 0, 0, 0};
+      sim->outs[k] = (OutStat){o->xs[o->constant ? 0 : at], 0, 0, 0};
     }
     sim->out_count = outs;
   }
   for (uint32_t k = 0; k < outs; k++) {
-    const double *y = ((ObjSamples *)outputs->items[k].as.o)->xs + at;
+    ObjSamples *o = (ObjSamples *)outputs->items[k].as.o;
     OutStat *st = &sim->outs[k];
+    if (o->constant) { /* no spread (around its own value as the shift) */
+      st->n += m;
+      continue;
+    }
+    const double *y = o->xs + at;
     for (uint32_t t = 0; t < m; t++) {
       double d = y[t] - st->shift;
       st->sum += d;
@@ -424,11 +612,14 @@ static void accumulate(KaderState *K, KdSim *sim, ObjList *outputs, uint32_t at,
   }
   const double *ys[16];
   uint32_t direct = outs < 16 ? outs : 16; /* more outputs: looked up */
-  for (uint32_t k = 0; k < direct; k++) ys[k] = ((ObjSamples *)outputs->items[k].as.o)->xs + at;
+  for (uint32_t k = 0; k < direct; k++) {
+    ObjSamples *o = (ObjSamples *)outputs->items[k].as.o;
+    ys[k] = o->constant ? NULL : o->xs + at;
+  }
   unsigned char bins[CHUNK];
   for (uint32_t i = 0; i < sim->count; i++) {
     SimInput *in = &sim->inputs[i];
-    if (!in->chunk) continue;
+    if (!in->drawn) continue;
     if (in->acc_count < outs) {
       in->acc = kd_realloc(K, in->acc, sizeof(Acc) * in->acc_count, sizeof(Acc) * outs);
       memset(in->acc + in->acc_count, 0, sizeof(Acc) * (outs - in->acc_count));
@@ -442,6 +633,7 @@ static void accumulate(KaderState *K, KdSim *sim, ObjList *outputs, uint32_t at,
       in->count[b] += 1;
     }
     for (uint32_t k = 0; k < outs; k++) {
+      if (((ObjSamples *)outputs->items[k].as.o)->constant) continue;
       const double *y = k < direct ? ys[k] : ((ObjSamples *)outputs->items[k].as.o)->xs + at;
       double shift = sim->outs[k].shift, *sum = in->acc[k].sum;
       for (uint32_t t = 0; t < m; t++) sum[bins[t]] += y[t] - shift;
@@ -553,6 +745,15 @@ static Value collect(KaderState *K, SimJob *j, Value v, Value into, uint32_t at,
   ObjSamples *full;
   if (IS_OBJ_TYPE(into, O_SAMPLES)) {
     full = (ObjSamples *)into.as.o;
+  } else if (!c.xs) {
+    /* a constant so far: one value, until a chunk gives another */
+    full = constant_samples(K, j->n, c.unit, c.x);
+    full->indicator = IS_OBJ_TYPE(v, O_SAMPLES) && ((ObjSamples *)v.as.o)->indicator;
+    kd_push_root(K, OBJ_VAL(full));
+    list_push(K, j->outputs, OBJ_VAL(full));
+    kd_pop_root(K);
+    (*k)++;
+    return OBJ_VAL(full);
   } else {
     full = kd_samples_new(K, j->n, c.unit);
     full->indicator = IS_OBJ_TYPE(v, O_SAMPLES) && ((ObjSamples *)v.as.o)->indicator;
@@ -564,6 +765,21 @@ static Value collect(KaderState *K, SimJob *j, Value v, Value into, uint32_t at,
   double f = 1;
   if (c.unit != full->unit)
     f = kd_in_unit(K, c.unit == UNIT_NONE ? NUM_VAL(1) : QTY_VAL(1, c.unit), full->unit);
+  if (full->constant) {
+    if (!c.xs && c.x * f == full->xs[0]) {
+      (*k)++;
+      return into;
+    }
+    /* it varies after all: every sample from here on, the earlier ones
+    ** the constant they were */
+    double before = full->xs[0];
+    double *xs = KD_ALLOC(K, double, j->n);
+    kd_realloc(K, full->xs, sizeof(double) * full->cap, 0);
+    full->xs = xs;
+    full->cap = j->n;
+    full->constant = false;
+    for (uint32_t i = 0; i < at; i++) xs[i] = before;
+  }
   if (c.xs && f == 1) memcpy(full->xs + at, c.xs, sizeof(double) * m);
   else for (uint32_t i = 0; i < m; i++) full->xs[at + i] = (c.xs ? c.xs[i] : c.x) * f;
   (*k)++;
@@ -576,7 +792,7 @@ static void sim_job(KaderState *K, void *ud) {
     uint32_t m = j->n - at < CHUNK ? j->n - at : CHUNK;
     KdSim *sim = K->sim;
     sim->chunk_len = m;
-    for (uint32_t i = 0; i < sim->count; i++) sim->inputs[i].chunk = NULL;
+    for (uint32_t i = 0; i < sim->count; i++) sim->inputs[i].drawn = false;
     Value v = IS_RANGE(j->f) ? j->f : kd_call(K, j->f, j->argc, &j->arg);
     uint32_t k = 0;
     kd_push_root(K, v);
@@ -586,7 +802,8 @@ static void sim_job(KaderState *K, void *ud) {
     ** collections */
     if (j->keep->count == 0) list_push(K, j->keep, j->result);
     else j->keep->items[0] = j->result;
-    accumulate(K, sim, j->outputs, at, m);
+    if (at < SENS_SAMPLES) accumulate(K, sim, j->outputs, at, m);
+    end_chunk(sim);
   }
   finish_sensitivity(K, K->sim, j->outputs);
 }
@@ -598,6 +815,10 @@ static void free_sim(KaderState *K, KdSim *sim) {
   }
   kd_realloc(K, sim->inputs, sizeof(SimInput) * sim->cap, 0);
   kd_realloc(K, sim->outs, sizeof(OutStat) * sim->out_count, 0);
+  if (sim->temps) end_chunk(sim);
+  for (uint32_t i = 0; i < sim->pool_count; i++)
+    if (sim->pool[i]) kd_realloc(K, sim->pool[i], sizeof(double) * CHUNK, 0);
+  kd_realloc(K, sim->pool, sizeof(double *) * sim->pool_count, 0);
 }
 
 /* simulate(f, n: N, seed: S): f() sampled N times (default 10 000, seed 1),
@@ -628,31 +849,34 @@ static Value c_simulate(KaderState *K, int argc, Value *args) {
   Value arg = NIL_VAL;
   int fargc = 0;
   if (IS_RECORD(f) && AS_RECORD(f)->kind) {
-    /* a role or scenario: its totals (stdlib/uncertainty.kader) */
+    /* a role or scenario: its totals (_role_job, stdlib/uncertainty.kader) */
     const char *kind = AS_RECORD(f)->kind->name->chars;
     if (strcmp(kind, "role") != 0 && strcmp(kind, "scenario") != 0)
       kd_arg_error(K, "simulate", 1, "a function, a role or a scenario", f);
-    arg = f;
-    fargc = 1;
-    ObjString *name = str_cstr(K, "_role_outputs");
+    ObjString *name = str_cstr(K, "_role_job");
     uint32_t slot;
-    if (!imap_get(&K->global_index, name, &slot)) kd_error(K, "simulate: _role_outputs is missing");
-    f = K->globals[slot];
+    if (!imap_get(&K->global_index, name, &slot)) kd_error(K, "simulate: _role_job is missing");
+    f = kd_call(K, K->globals[slot], 1, &f); /* the function to run per chunk */
   } else if (IS_RANGE(f)) {
     if (!AS_RANGE(f)->dist) not_sampled(K, f);
   } else if (!IS_OBJ_TYPE(f, O_CLOSURE) && !IS_OBJ_TYPE(f, O_NATIVE)) {
     kd_arg_error(K, "simulate", 1, "a function (fn () => ...), a role or a range with a distribution", f);
   }
-  KdSim sim = {(uint64_t)seed, 0, NULL, 0, 0, NULL, 0};
+  KdSim sim = {(uint64_t)seed, 0, NULL, 0, 0, NULL, 0, NULL, 0, 0, NULL, zig_table()};
   SimJob job = {f, arg, fargc, (uint32_t)n, NIL_VAL, NULL, NULL};
+  kd_push_root(K, f); /* _role_job's function is held here only */
   job.outputs = list_new(K, 4);
   kd_push_root(K, OBJ_VAL(job.outputs));
   job.keep = list_new(K, 1);
   kd_push_root(K, OBJ_VAL(job.keep));
+  sim.temps = list_new(K, 16);
+  kd_push_root(K, OBJ_VAL(sim.temps));
   K->sim = &sim;
   KaderResult r = kd_protect(K, sim_job, &job);
   K->sim = NULL;
   free_sim(K, &sim);
+  kd_pop_root(K);
+  kd_pop_root(K);
   kd_pop_root(K);
   kd_pop_root(K);
   if (r != KADER_OK) kd_rethrow(K, r);
@@ -825,6 +1049,7 @@ static Value c_distribution(KaderState *K, int argc, Value *args) {
 
 static ObjSamples *samples_arg(KaderState *K, const char *fn, int i, Value v) {
   if (!IS_OBJ_TYPE(v, O_SAMPLES)) kd_arg_error(K, fn, i, "samples (what simulate gives)", v);
+  if (!((ObjSamples *)v.as.o)->xs) gone(K);
   return (ObjSamples *)v.as.o;
 }
 
@@ -832,25 +1057,40 @@ static Value in_unit(ObjSamples *s, double x) {
   return s->unit == UNIT_NONE ? NUM_VAL(x) : QTY_VAL(x, s->unit);
 }
 
+/* The sum of xs in blocks of 4096 (each summed in four lanes the compiler
+** can vectorize), the blocks added up: the rounding error grows with the
+** number of blocks, not of samples. */
+static double block_sum(const double *xs, uint32_t n) {
+  double total = 0;
+  for (uint32_t at = 0; at < n; at += 4096) {
+    uint32_t end = n - at < 4096 ? n : at + 4096;
+    double lane[4] = {0, 0, 0, 0};
+    uint32_t i = at;
+    for (; i + 4 <= end; i += 4) {
+      lane[0] += xs[i];
+      lane[1] += xs[i + 1];
+      lane[2] += xs[i + 2];
+      lane[3] += xs[i + 3];
+    }
+    for (; i < end; i++) lane[0] += xs[i];
+    total += (lane[0] + lane[1]) + (lane[2] + lane[3]);
+  }
+  return total;
+}
+
 static Value c_samples_mean(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjSamples *s = samples_arg(K, "samples_mean", 1, args[0]);
-  /* pairwise-free but compensated: Kahan summation keeps 1e8 samples exact enough */
-  double sum = 0, c = 0;
-  for (uint32_t i = 0; i < s->n; i++) {
-    double y = s->xs[i] - c, t = sum + y;
-    c = (t - sum) - y;
-    sum = t;
-  }
-  return in_unit(s, sum / s->n);
+  if (s->constant) return in_unit(s, s->xs[0]);
+  return in_unit(s, block_sum(s->xs, s->n) / s->n);
 }
 
 static Value c_samples_sd(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjSamples *s = samples_arg(K, "samples_sd", 1, args[0]);
   if (s->n < 2) return NIL_VAL;
-  double m = 0;
-  for (uint32_t i = 0; i < s->n; i++) m += (s->xs[i] - m) / (i + 1); /* running mean */
+  if (s->constant) return in_unit(s, 0);
+  double m = block_sum(s->xs, s->n) / s->n;
   double ss = 0;
   for (uint32_t i = 0; i < s->n; i++) ss += (s->xs[i] - m) * (s->xs[i] - m);
   return in_unit(s, sqrt(ss / (s->n - 1)));
@@ -883,12 +1123,77 @@ static void select_kth(double *xs, uint32_t lo, uint32_t hi, uint32_t k) {
   }
 }
 
-/* The smallest of xs[from..n-1]. */
-static double smallest(const double *xs, uint32_t from, uint32_t n) {
-  double m = xs[from];
-  for (uint32_t i = from + 1; i < n; i++)
-    if (xs[i] < m) m = xs[i];
-  return m;
+#define HIST_BINS 4096
+
+/* The order statistics ranks[0..count) (0-based, ascending) of xs, into
+** got: one pass counts the values in 4096 equal bins between the minimum
+** and the maximum, a second gathers only the values in the bins that hold
+** a wanted rank, and quickselect finds the rank among those. No copy of
+** the samples is made unless the wanted bins hold most of them. */
+static void order_statistics(KaderState *K, const double *xs, uint32_t n,
+                             const uint32_t *ranks, uint32_t count, double *got) {
+  double lo = xs[0], hi = xs[0];
+  for (uint32_t i = 1; i < n; i++) {
+    if (xs[i] < lo) lo = xs[i];
+    if (xs[i] > hi) hi = xs[i];
+  }
+  if (!(hi > lo) || !isfinite(hi - lo)) { /* all equal (or not finite): a plain copy */
+    double *all = KD_ALLOC(K, double, n);
+    memcpy(all, xs, sizeof(double) * n);
+    for (uint32_t k = 0; k < count; k++) {
+      select_kth(all, 0, n - 1, ranks[k]);
+      got[k] = all[ranks[k]];
+    }
+    kd_realloc(K, all, sizeof(double) * n, 0);
+    return;
+  }
+  double scale = HIST_BINS / (hi - lo);
+  uint32_t *hist = KD_ALLOC(K, uint32_t, HIST_BINS);
+  memset(hist, 0, sizeof(uint32_t) * HIST_BINS);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t b = (uint32_t)((xs[i] - lo) * scale);
+    hist[b < HIST_BINS ? b : HIST_BINS - 1]++;
+  }
+  /* per wanted rank: its bin, and the rank within that bin */
+  uint32_t *bin_of_rank = KD_ALLOC(K, uint32_t, count * 2);
+  uint64_t below = 0;
+  uint32_t bin = 0, gather = 0, last_bin = HIST_BINS;
+  for (uint32_t k = 0; k < count; k++) {
+    while (below + hist[bin] <= ranks[k]) below += hist[bin++];
+    bin_of_rank[2 * k] = bin;
+    bin_of_rank[2 * k + 1] = (uint32_t)(ranks[k] - below);
+    if (bin != last_bin) gather += hist[bin];
+    last_bin = bin;
+  }
+  double *buf = KD_ALLOC(K, double, gather);
+  /* the start of each wanted bin's values in buf */
+  uint32_t *start = KD_ALLOC(K, uint32_t, HIST_BINS);
+  memset(start, 0xff, sizeof(uint32_t) * HIST_BINS);
+  uint32_t at = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    uint32_t b = bin_of_rank[2 * k];
+    if (start[b] == UINT32_MAX) {
+      start[b] = at;
+      at += hist[b];
+    }
+  }
+  uint32_t *fill = KD_ALLOC(K, uint32_t, HIST_BINS);
+  memcpy(fill, start, sizeof(uint32_t) * HIST_BINS);
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t b = (uint32_t)((xs[i] - lo) * scale);
+    if (b >= HIST_BINS) b = HIST_BINS - 1;
+    if (start[b] != UINT32_MAX) buf[fill[b]++] = xs[i];
+  }
+  for (uint32_t k = 0; k < count; k++) {
+    uint32_t b = bin_of_rank[2 * k], first = start[b];
+    select_kth(buf, first, first + hist[b] - 1, first + bin_of_rank[2 * k + 1]);
+    got[k] = buf[first + bin_of_rank[2 * k + 1]];
+  }
+  kd_realloc(K, fill, sizeof(uint32_t) * HIST_BINS, 0);
+  kd_realloc(K, start, sizeof(uint32_t) * HIST_BINS, 0);
+  kd_realloc(K, buf, sizeof(double) * (gather ? gather : 0), 0);
+  kd_realloc(K, bin_of_rank, sizeof(uint32_t) * count * 2, 0);
+  kd_realloc(K, hist, sizeof(uint32_t) * HIST_BINS, 0);
 }
 
 typedef struct Wanted { double p; uint32_t at; } Wanted;
@@ -899,46 +1204,50 @@ static int by_p(const void *a, const void *b) {
 }
 
 /* percentiles(s, [5, 50, 95]): the percentiles (type 7: linear between
-** order statistics, as R and NumPy by default), selected in a copy from
-** the lowest up, each search starting where the previous one ended. */
+** the order statistics around (n - 1) p / 100, as R and NumPy by default). */
 static Value c_percentiles(KaderState *K, int argc, Value *args) {
   (void)argc;
   ObjSamples *s = samples_arg(K, "percentiles", 1, args[0]);
   if (!IS_LIST(args[1])) kd_arg_error(K, "percentiles", 2, "a list of percentages", args[1]);
   ObjList *ps = AS_LIST(args[1]);
-  uint32_t count = ps->count;
-  Wanted *want = KD_ALLOC(K, Wanted, count ? count : 1);
+  uint32_t count = ps->count, slots = count ? count : 1;
+  Wanted *want = KD_ALLOC(K, Wanted, slots);
   for (uint32_t k = 0; k < count; k++) {
     Value pv = ps->items[k];
     double p = pv.type == V_QTY && units_is_percent(K->units, pv.unit) ? pv.as.n
                : pv.type == V_NUM ? pv.as.n : -1;
     if (!(p >= 0 && p <= 100)) {
-      kd_realloc(K, want, sizeof(Wanted) * (count ? count : 1), 0);
+      kd_realloc(K, want, sizeof(Wanted) * slots, 0);
       kd_error(K, "percentiles: a percentile is a number from 0 to 100 (5, 50, 95)");
     }
     want[k] = (Wanted){p, k};
   }
   qsort(want, count, sizeof(Wanted), by_p);
-  double *xs = KD_ALLOC(K, double, s->n);
-  memcpy(xs, s->xs, sizeof(double) * s->n);
-  double *got = KD_ALLOC(K, double, count ? count : 1);
-  uint32_t from = 0;
+  /* each percentile needs the order statistics floor(h) and the next */
+  uint32_t *ranks = KD_ALLOC(K, uint32_t, 2 * slots);
+  double *stats = KD_ALLOC(K, double, 2 * slots);
   for (uint32_t k = 0; k < count; k++) {
     double h = (s->n - 1) * want[k].p / 100;
     uint32_t i = (uint32_t)floor(h);
-    select_kth(xs, from, s->n - 1, i);
-    double x = xs[i];
-    if (i + 1 < s->n && h > i) x += (h - i) * (smallest(xs, i + 1, s->n) - x);
-    got[want[k].at] = x;
-    from = i;
+    ranks[2 * k] = i;
+    ranks[2 * k + 1] = i + 1 < s->n ? i + 1 : i;
   }
-  kd_realloc(K, xs, sizeof(double) * s->n, 0);
-  kd_realloc(K, want, sizeof(Wanted) * (count ? count : 1), 0);
+  if (count && s->constant) for (uint32_t k = 0; k < 2 * count; k++) stats[k] = s->xs[0];
+  else if (count) order_statistics(K, s->xs, s->n, ranks, 2 * count, stats);
+  double *got = KD_ALLOC(K, double, slots);
+  for (uint32_t k = 0; k < count; k++) {
+    double h = (s->n - 1) * want[k].p / 100;
+    double frac = h - floor(h);
+    got[want[k].at] = stats[2 * k] + frac * (stats[2 * k + 1] - stats[2 * k]);
+  }
+  kd_realloc(K, ranks, sizeof(uint32_t) * 2 * slots, 0);
+  kd_realloc(K, stats, sizeof(double) * 2 * slots, 0);
+  kd_realloc(K, want, sizeof(Wanted) * slots, 0);
   ObjList *out = list_new(K, count);
   kd_push_root(K, OBJ_VAL(out));
   for (uint32_t k = 0; k < count; k++) list_push(K, out, in_unit(s, got[k]));
   kd_pop_root(K);
-  kd_realloc(K, got, sizeof(double) * (count ? count : 1), 0);
+  kd_realloc(K, got, sizeof(double) * slots, 0);
   return OBJ_VAL(out);
 }
 
@@ -948,7 +1257,8 @@ static Value c_chance(KaderState *K, int argc, Value *args) {
   ObjSamples *s = samples_arg(K, "p", 1, args[0]);
   if (!s->indicator) kd_error(K, "p: give a comparison of samples, as p(kosten > € 100000)");
   double k = 0;
-  for (uint32_t i = 0; i < s->n; i++) k += s->xs[i];
+  if (s->constant) k = s->xs[0] * s->n;
+  else for (uint32_t i = 0; i < s->n; i++) k += s->xs[i];
   return QTY_VAL(100 * k / s->n, kd_percent_unit(K));
 }
 
@@ -966,7 +1276,7 @@ static Value c_sample_values(KaderState *K, int argc, Value *args) {
   if (from < 1 || from + count - 1 > s->n) kd_error(K, "sample_values: only %u samples", s->n);
   ObjList *out = list_new(K, (uint32_t)count);
   kd_push_root(K, OBJ_VAL(out));
-  for (uint32_t i = 0; i < (uint32_t)count; i++) list_push(K, out, in_unit(s, s->xs[(uint32_t)from - 1 + i]));
+  for (uint32_t i = 0; i < (uint32_t)count; i++) list_push(K, out, in_unit(s, s->xs[s->constant ? 0 : (uint32_t)from - 1 + i]));
   kd_pop_root(K);
   return OBJ_VAL(out);
 }
@@ -985,7 +1295,7 @@ static Value c_histogram_counts(KaderState *K, int argc, Value *args) {
   double *counts = KD_ALLOC(K, double, bins);
   memset(counts, 0, sizeof(double) * bins);
   for (uint32_t i = 0; i < s->n; i++) {
-    double b = floor((s->xs[i] - lo) / step);
+    double b = floor((s->xs[s->constant ? 0 : i] - lo) / step);
     uint32_t at = b < 0 ? 0 : b >= bins ? bins - 1 : (uint32_t)b;
     counts[at] += 1;
   }

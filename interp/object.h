@@ -89,9 +89,10 @@ typedef struct ObjRange {
 typedef struct ObjSamples {
   Obj obj;
   double *xs;
-  uint32_t n;
+  uint32_t n, cap;   /* cap: room in xs (a simulation input reuses it) */
   UnitId unit;
   bool indicator;
+  bool constant;     /* every sample is xs[0] (an output no input moved) */
   Value sensitivity; /* an output of simulate: per input its share of the
                         variance (a list of {input, share}), else nil */
 } ObjSamples;

@@ -163,7 +163,8 @@ static void show(KaderState *K, KdBuf *b, Value v, bool quoted, int depth) {
       /* a summary: the values themselves are for mean(), percentiles(), p() */
       ObjSamples *s = (ObjSamples *)o;
       double sum = 0;
-      for (uint32_t i = 0; i < s->n; i++) sum += s->xs[i];
+      if (s->constant) sum = s->xs[0] * s->n;
+      else for (uint32_t i = 0; i < s->n; i++) sum += s->xs[i];
       double mean = s->n ? sum / s->n : 0;
       char head[48];
       snprintf(head, sizeof head, "<%u samples, ", s->n);

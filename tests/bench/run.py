@@ -28,6 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 BENCH = Path("tests") / "bench"
 BENCHMARKS = ["fib", "loop", "strings", "fields", "sort", "units"]
+# Monte Carlo: Kader against Squiggle (@quri/squiggle-lang 0.10.0, which
+# make bench installs into build/squiggle) and plain Lua; CPU time and peak
+# memory, and the printed mean, p5 and p95 within 2% (other generators).
+MONTECARLO = "montecarlo"
+SQUIGGLE = Path("build") / "squiggle" / "node_modules" / ".bin" / "squiggle"
+SAMPLES_AGREE = 0.02
 TIMEOUT = 600
 NUMBER_RE = re.compile(r"-?\d[\d,_]*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
@@ -94,6 +100,106 @@ def time_run(argv):
     return seconds, out, None, mb
 
 
+def cpu_run(argv, env=None):
+    """Runs argv once from the root under GNU time: (CPU seconds, user plus
+    system; stdout; error; peak resident MB)."""
+    if not GNU_TIME:
+        return None, "", "GNU time is missing (apt-get install time)", None
+    with tempfile.NamedTemporaryFile(mode="r") as f:
+        try:
+            p = subprocess.run([GNU_TIME, "-f", "%U %S %M", "-o", f.name] + argv,
+                               cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=TIMEOUT, env=env)
+        except subprocess.TimeoutExpired:
+            return None, "", "timed out after {} s".format(TIMEOUT), None
+        fields = f.read().strip().split("\n")[-1].split()
+    out = p.stdout.decode("utf-8", "replace")
+    if p.returncode != 0 or len(fields) != 3:
+        err = p.stderr.decode("utf-8", "replace").strip().split("\n")
+        return None, out, "exit {}: {}".format(p.returncode, " / ".join(err[:3])), None
+    return float(fields[0]) + float(fields[1]), out, None, int(fields[2]) / 1024.0
+
+
+def montecarlo(opts, kader, lua, markdown):
+    """The Monte Carlo benchmark: one table row per program."""
+    programs = [("kader", [kader, "--locale", "en", (BENCH / "montecarlo.kader").as_posix()], None)]
+    notes = []
+    squiggle = ROOT / SQUIGGLE
+    node = shutil.which("node")
+    if node and squiggle.exists():
+        env = dict(os.environ, SAMPLE_COUNT="1000000")
+        programs.append(("squiggle", [node, str(squiggle), "run",
+                                      (BENCH / "montecarlo.squiggle").as_posix()], env))
+    else:
+        notes.append("squiggle not installed in {} (make bench installs it with npm): skipped"
+                     .format(SQUIGGLE))
+    if lua:
+        programs.append(("lua", [lua, (BENCH / "montecarlo.lua").as_posix()], None))
+    cpu, mem, outs, problems = {}, {}, {}, []
+    for run in range(max(opts.runs, 1)):
+        for name, argv, env in programs:
+            if outs.get(name, "") is None:
+                continue
+            seconds, out, error, mb = cpu_run(argv, env)
+            if error:
+                problems.append("montecarlo ({}): {}".format(name, error))
+                outs[name] = None
+                continue
+            outs.setdefault(name, out)
+            cpu.setdefault(name, []).append(seconds)
+            mem.setdefault(name, []).append(mb)
+        progress("  montecarlo run {}/{}".format(run + 1, opts.runs))
+    progress(" " * 40)
+    base = numbers(outs.get("kader") or "")
+    for name, out in outs.items():
+        got = numbers(out or "")
+        if out and (len(got) != len(base) or any(
+                abs(x - y) > SAMPLES_AGREE * abs(y) for x, y in zip(got, base))):
+            problems.append("montecarlo: {} printed {}, kader {} (more than 2% apart)"
+                            .format(name, got, base))
+    # the thesis's whole cost model, 10 000 000 samples: Kader alone
+    thesis = []
+    for run in range(max(opts.runs, 1)):
+        seconds, out, error, mb = cpu_run([kader, "--locale", "en",
+                                           (BENCH / "montecarlo_thesis.kader").as_posix()])
+        if error:
+            problems.append("montecarlo_thesis: {}".format(error))
+            break
+        thesis.append((seconds, mb))
+    med = {n: statistics.median(v) for n, v in cpu.items() if outs.get(n)}
+    peak = {n: max(v) for n, v in mem.items() if outs.get(n)}
+    header = ["program", "kader cpu s", "squiggle cpu s", "lua cpu s", "squiggle/kader",
+              "lua/kader", "kader MB", "squiggle MB", "lua MB", "squiggle MB/kader MB"]
+    k = med.get("kader")
+    row = ["montecarlo", fmt_seconds(k), fmt_seconds(med.get("squiggle")),
+           fmt_seconds(med.get("lua")), fmt_ratio(med.get("squiggle"), k),
+           fmt_ratio(med.get("lua"), k)] + \
+          ["-" if peak.get(n) is None else "{:.1f}".format(peak[n])
+           for n in ("kader", "squiggle", "lua")] + \
+          [fmt_ratio(peak.get("squiggle"), peak.get("kader"))]
+    rows = [row]
+    if thesis:
+        rows.append(["montecarlo_thesis", fmt_seconds(statistics.median(t for t, _ in thesis)),
+                     "-", "-", "-", "-", "{:.1f}".format(max(m for _, m in thesis)), "-", "-", "-"])
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+    else:
+        widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+        for r in [header] + rows:
+            print("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
+                            for i, c in enumerate(r)))
+    print()
+    print("Median CPU time (user + system) of {} runs each. montecarlo: 1 000 000 samples "
+          "of the sum of three lognormal costs; montecarlo_thesis: 10 000 000 samples of "
+          "the thesis's cost model with six PERT items.".format(opts.runs))
+    for n in notes:
+        print("note: " + n)
+    return problems
+
+
 def progress(text):
     if sys.stderr.isatty():
         print(text, file=sys.stderr, end="\r", flush=True)
@@ -123,11 +229,13 @@ def main():
 
     kader = os.path.abspath(opts.kader) if os.sep in opts.kader \
         else shutil.which(opts.kader) or os.path.abspath(opts.kader)
-    names = opts.names or BENCHMARKS
+    names = opts.names or BENCHMARKS + [MONTECARLO]
     for name in names:
-        if name not in BENCHMARKS:
+        if name not in BENCHMARKS + [MONTECARLO]:
             parser.error("unknown benchmark {} (there are: {})".format(
-                name, ", ".join(BENCHMARKS)))
+                name, ", ".join(BENCHMARKS + [MONTECARLO])))
+    run_montecarlo = MONTECARLO in names
+    names = [n for n in names if n != MONTECARLO]
 
     languages = []   # (column, argv prefix, file extension)
     notes = []
@@ -184,6 +292,8 @@ def main():
                                 for col, out in printed)))
     progress(" " * 40)
 
+    if not names:
+        return 1 if montecarlo(opts, kader, lua, opts.markdown) else 0
     header = ["benchmark", "kader s", "lua s", "python s", "kader/lua",
               "kader/python", "kader MB", "lua MB", "python MB"]
     rows = []
@@ -228,6 +338,9 @@ def main():
     ]
     for line in details + ["note: " + n for n in notes]:
         print(line)
+    if run_montecarlo:
+        print()
+        problems += montecarlo(opts, kader, lua, opts.markdown)
     if problems:
         print()
         for p in problems:
