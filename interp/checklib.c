@@ -37,7 +37,7 @@ static bool at_end(const Scan *s) {
 
 /* Does token t (a name or a string) spell key? */
 static bool spells(const char *src, Token t, ObjString *key) {
-  if (t.type == TK_NAME)
+  if (t.type == TK_NAME || t.type == TK_NUMBER) /* {4: 4}: the number as written */
     return t.span.len == key->len && memcmp(src + t.span.off, key->chars, key->len) == 0;
   char text[512]; /* the unescaped text is never longer than the source */
   if (t.type != TK_STRING || t.span.len < 2 || t.span.len - 2 > sizeof text) return false;
@@ -78,7 +78,8 @@ static bool find_item(Scan *s, const char *src, int depth, Value key, Span *wher
           return true;
         }
         item_start = false;
-      } else if (IS_STRING(key) && (s->tok.type == TK_NAME || s->tok.type == TK_STRING) &&
+      } else if (IS_STRING(key) &&
+                 (s->tok.type == TK_NAME || s->tok.type == TK_STRING || s->tok.type == TK_NUMBER) &&
                  spells(src, s->tok, AS_STRING(key))) {
         uint32_t from = s->tok.span.off;
         advance(s);

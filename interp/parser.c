@@ -662,6 +662,10 @@ static Node *record_literal(Parser *P) {
       next(P);
     } else if (check(P, TK_STRING)) {
       key = plain_string(P, "a record key")->str;
+    } else if (check(P, TK_NUMBER)) {
+      /* a frequency table {4: 4, 5: 2}: the key is the number as written */
+      key = text(P, key_span);
+      next(P);
     } else if (check(P, TK_EOF)) {
       fail_at(P, P->cur, "expected '}' to close the record");
     } else {
