@@ -58,56 +58,8 @@ static void put(KaderState *K, ObjRecord *r, ObjString *field, Value v) {
   }
 }
 
-/* with_changes(changes, f): makes each change in order, calls f(), and
-** undoes them in reverse order, also when f stops with an error; f's
-** result. A change that a declaration's kind does not allow is an error
-** before f runs (the changes made so far undone). */
-static Value c_with_changes(KaderState *K, int argc, Value *args) {
-  (void)argc;
-  if (!IS_LIST(args[0])) kd_arg_error(K, "with_changes", 1, "a list of changes", args[0]);
-  ObjList *changes = AS_LIST(args[0]);
-  ObjList *old = list_new(K, changes->count);
-  kd_push_root(K, OBJ_VAL(old));
-  uint32_t made = 0;
-  ChangeJob job = {args[1], NIL_VAL};
-  KaderResult r = KADER_OK;
-  for (; made < changes->count; made++) {
-    ObjRecord *target;
-    ObjString *field;
-    Value value;
-    change_parts(K, changes->items[made], made, &target, &field, &value);
-    char why[600];
-    if (target->kind && kd_decl_problem(K, target, field, value, why, sizeof why)) {
-      r = KADER_RUNTIME_ERROR;
-      break;
-    }
-    list_push(K, old, field_value(target, field));
-    put(K, target, field, value);
-  }
-  if (r == KADER_OK) {
-    K->changes_depth++;
-    r = kd_protect(K, call_job, &job);
-    K->changes_depth--;
-  }
-  else {
-    /* report the change that failed after undoing the rest */
-    ObjRecord *target;
-    ObjString *field;
-    Value value;
-    change_parts(K, changes->items[made], made, &target, &field, &value);
-    char why[600];
-    kd_decl_problem(K, target, field, value, why, sizeof why);
-    for (uint32_t i = made; i-- > 0;) {
-      ObjRecord *t;
-      ObjString *f;
-      Value v;
-      change_parts(K, changes->items[i], i, &t, &f, &v);
-      put(K, t, f, old->items[i]);
-    }
-    kd_pop_root(K);
-    kd_error(K, "%s.%s: %s", target->id ? target->id->chars : "record", field->chars, why);
-  }
-  kd_push_root(K, job.result);
+/* Puts back the first `made` changes' old values, the last first. */
+static void undo(KaderState *K, ObjList *changes, ObjList *old, uint32_t made) {
   for (uint32_t i = made; i-- > 0;) {
     ObjRecord *t;
     ObjString *f;
@@ -115,6 +67,47 @@ static Value c_with_changes(KaderState *K, int argc, Value *args) {
     change_parts(K, changes->items[i], i, &t, &f, &v);
     put(K, t, f, old->items[i]);
   }
+}
+
+/* with_changes(changes, f): makes each change in order, calls f(), and
+** undoes them in reverse order, also when f stops with an error; f's
+** result. Every change is checked before any is made (its shape, and
+** what the declaration's kind allows), so a bad one changes nothing. */
+static Value c_with_changes(KaderState *K, int argc, Value *args) {
+  (void)argc;
+  if (!IS_LIST(args[0])) kd_arg_error(K, "with_changes", 1, "a list of changes", args[0]);
+  ObjList *changes = AS_LIST(args[0]);
+  for (uint32_t i = 0; i < changes->count; i++) {
+    ObjRecord *target;
+    ObjString *field;
+    Value value;
+    change_parts(K, changes->items[i], i, &target, &field, &value);
+    char why[600];
+    if (target->kind && kd_decl_problem(K, target, field, value, why, sizeof why))
+      kd_error(K, "%s.%s: %s", target->id ? target->id->chars : "record", field->chars, why);
+  }
+  ObjList *old = list_new(K, changes->count);
+  kd_push_root(K, OBJ_VAL(old));
+  for (uint32_t i = 0; i < changes->count; i++) { /* room first: no error half way */
+    ObjRecord *target;
+    ObjString *field;
+    Value value;
+    change_parts(K, changes->items[i], i, &target, &field, &value);
+    list_push(K, old, field_value(target, field));
+  }
+  for (uint32_t i = 0; i < changes->count; i++) {
+    ObjRecord *target;
+    ObjString *field;
+    Value value;
+    change_parts(K, changes->items[i], i, &target, &field, &value);
+    put(K, target, field, value);
+  }
+  ChangeJob job = {args[1], NIL_VAL};
+  K->changes_depth++;
+  KaderResult r = kd_protect(K, call_job, &job);
+  K->changes_depth--;
+  kd_push_root(K, job.result);
+  undo(K, changes, old, changes->count);
   kd_pop_root(K);
   kd_pop_root(K);
   if (r != KADER_OK) kd_rethrow(K, r);

@@ -308,5 +308,9 @@ SESSIONS = [
              has="midden in het scenario", ends="> "),
         step("b.hours" + ENTER, line="3 h/week"),
         step('in_scenario(s, fn () => b.hours)' + ENTER, line="7 h/week"),
+        # a malformed change after a good one: nothing is changed
+        step('with_changes([[b, "hours", 9 h/week], [b, "hours"]], fn () => 1)' + ENTER,
+             has="with_changes: change 2 must be", ends="> "),
+        step("b.hours" + ENTER, line="3 h/week"),
     ]},
 ]
