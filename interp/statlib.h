@@ -31,7 +31,12 @@ KdQuantileStatus kd_normal_quantile(double p, double *x);
 ** need not be whole). */
 KdQuantileStatus kd_t_quantile(double p, double df, double *x);
 
-/* t_quantile(p, df) and normal_quantile(p) for Kader programs. */
+/* P(X >= x) for a chi-square X with df degrees of freedom: df whole from 1
+** to 10000 (else KD_QUANTILE_BAD_DF), x from 0 up (else KD_QUANTILE_BAD_P). */
+KdQuantileStatus kd_chi_square_upper(double x, double df, double *q);
+
+/* t_quantile(p, df), normal_quantile(p) and chi_square_upper(x, df) for
+** Kader programs. */
 struct KaderState;
 void kd_open_statlib(struct KaderState *K);
 

@@ -139,8 +139,38 @@ static void t_grid(void **state) {
   }
 }
 
+/* The chi-square upper tail: known critical values (mpmath), the region
+** where GSL is called (a sparse copy of the grid that found it), and the
+** arguments it refuses. */
+static void chi_square(void **state) {
+  (void)state;
+  double q = 7;
+  assert_int_equal(kd_chi_square_upper(3.841458820694124, 1, &q), KD_QUANTILE_OK);
+  assert_true(fabs(q - 0.05) < 1e-12);
+  assert_int_equal(kd_chi_square_upper(9.487729036781154, 4, &q), KD_QUANTILE_OK);
+  assert_true(fabs(q - 0.05) < 1e-12);
+  assert_int_equal(kd_chi_square_upper(0, 3, &q), KD_QUANTILE_OK);
+  assert_true(q == 1);
+  assert_int_equal(kd_chi_square_upper(2e9, 10000, &q), KD_QUANTILE_OK);
+  assert_true(q == 0);
+  for (double df = 1; df <= 10000; df += df < 50 ? 1 : 331)
+    for (double x = 1e-9; x < 1e9; x *= 1.5) {
+      assert_int_equal(kd_chi_square_upper(x, df, &q), KD_QUANTILE_OK);
+      assert_true(q >= 0 && q <= 1);
+    }
+  q = 7;
+  const double bad_df[] = {0, 1.5, 10001, NAN, -1};
+  for (size_t i = 0; i < sizeof bad_df / sizeof *bad_df; i++)
+    assert_int_equal(kd_chi_square_upper(1, bad_df[i], &q), KD_QUANTILE_BAD_DF);
+  assert_int_equal(kd_chi_square_upper(-1, 1, &q), KD_QUANTILE_BAD_P);
+  assert_int_equal(kd_chi_square_upper(NAN, 1, &q), KD_QUANTILE_BAD_P);
+  assert_int_equal(kd_chi_square_upper(INFINITY, 1, &q), KD_QUANTILE_BAD_P);
+  assert_true(q == 7);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test(chi_square),
     cmocka_unit_test(normal_table),
     cmocka_unit_test(t_table),
     cmocka_unit_test(t_closed_forms),
