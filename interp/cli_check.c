@@ -25,7 +25,10 @@ typedef struct {
   int json, first;   /* JSON: whether the next item is the first */
 } Tally;
 
-static void emit(Tally *t, const char *where, const char *kind, int ok, const char *message) {
+/* A passing result can still be a note the reader must see: a claim that
+** the data allow but cannot confirm (only bounds are known). */
+static void emit(Tally *t, const char *where, const char *kind, int ok, int note,
+                 const char *message) {
   if (ok) t->passed++;
   else t->failed++;
   if (t->json) {
@@ -33,13 +36,16 @@ static void emit(Tally *t, const char *where, const char *kind, int ok, const ch
     kd_cli_json_string(stdout, where);
     printf(", \"kind\": ");
     kd_cli_json_string(stdout, kind);
-    printf(", \"ok\": %s, \"message\": ", ok ? "true" : "false");
+    printf(", \"ok\": %s, ", ok ? "true" : "false");
+    if (note) printf("\"note\": true, ");
+    printf("\"message\": ");
     kd_cli_json_string(stdout, message);
     printf("}");
     t->first = 0;
-  } else if (!ok) {
-    if (*where) printf("%s: %s\n", where, message);
-    else printf("%s\n", message);
+  } else if (!ok || note) {
+    const char *label = ok ? "note: " : "";
+    if (*where) printf("%s: %s%s\n", where, label, message);
+    else printf("%s%s\n", label, message);
   }
 }
 
@@ -54,7 +60,7 @@ static void emit_error(Tally *t, KaderState *K, const char *path) {
   else
     snprintf(where, sizeof where, "%s", path);
   snprintf(message, sizeof message, "the model stopped: %s", msg ? msg : "an error");
-  emit(t, where, "error", 0, message);
+  emit(t, where, "error", 0, 0, message);
 }
 
 static const char *field_text(KaderState *K, int index, const char *name) {
@@ -69,7 +75,10 @@ static void emit_result(KaderState *K, Tally *t) {
   kader_get_field(K, -1, "ok");
   int ok = kader_to_bool(K, -1);
   kader_pop(K, 1);
-  emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok,
+  kader_get_field(K, -1, "note");
+  int note = kader_to_bool(K, -1);
+  kader_pop(K, 1);
+  emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok, note,
        field_text(K, -1, "message"));
 }
 
@@ -104,10 +113,10 @@ static void check_claims(KaderState *K, const char *path, Tally *t) {
     char message[1200];
     snprintf(message, sizeof message, "the claim could not be checked: %s", msg ? msg : "an error");
     if (call_with_item(K, "where", i) == KADER_OK) {
-      emit(t, kader_to_string(K, -1, NULL), "error", 0, message);
+      emit(t, kader_to_string(K, -1, NULL), "error", 0, 0, message);
       kader_pop(K, 1);
     } else {
-      emit(t, path, "error", 0, message);
+      emit(t, path, "error", 0, 0, message);
     }
   }
   kader_pop(K, 1);
@@ -170,7 +179,7 @@ static void on_finding(void *sink, const char *file, int line, int column, const
   if (line > 0) snprintf(where, sizeof where, "%s:%d:%d", file, line, column);
   else snprintf(where, sizeof where, "%s", file);
   if (strcmp(kind, "error") == 0) s->errors++;
-  emit(s->t, where, kind, 0, message);
+  emit(s->t, where, kind, 0, 0, message);
 }
 
 static void check_one(KaderConfig *base, const char *path, int module, Tally *t) {
@@ -179,7 +188,7 @@ static void check_one(KaderConfig *base, const char *path, int module, Tally *t)
   kd_cli_capture(&c, &out, &err);
   KaderState *K = kader_new(&c);
   if (!K) {
-    emit(t, path, "error", 0, "could not start the interpreter");
+    emit(t, path, "error", 0, 0, "could not start the interpreter");
     return;
   }
   LintSink sink = {t, 0};

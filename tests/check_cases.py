@@ -14,6 +14,15 @@ CASES = [
                "0 passed, 3 failed\n"},
     {"args": ["--locale", "en", "check", "tests/check/contradicted.kader"], "exit": 1,
      "stdout_has": ["the data give 81.5% (75 of 92).", "67.4% and 68.5%."]},
+    # bounds from marginal counts: a possible claim is a note that passes
+    {"args": ["check", "tests/check/bounds.kader"], "exit": 1,
+     "stdout": "tests/check/bounds.kader:10:7: note: claim '20 scholen kregen beide' (p. 4):"
+               " possible: the data allow 15 to 25; only the answers themselves can confirm it.\n"
+               "tests/check/bounds.kader:11:7: claim 'tien scholen kregen beide' (p. 5):"
+               " the data allow 15 to 25.\n"
+               "1 passed, 1 failed\n"},
+    {"args": ["--format", "json", "check", "tests/check/bounds.kader"], "exit": 1,
+     "stdout_has": ['"ok": true, "note": true, "message": "claim \'20 scholen kregen beide\' (p. 4): possible']},
     # the thesis: its claims from chapters 5 and 6 and its own contradictions
     {"args": ["check", "examples/provincie.kader"], "exit": 1,
      "stdout": "examples/provincie.kader:345:7: claim 'meerderheid' (6.5, r. 2684):"
