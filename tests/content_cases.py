@@ -36,4 +36,12 @@ CASES = [
      "stdout_lacks": ["'Arrangementen en voorzieningen'", "(sector vo)",
                       "Inventarisatie 2018 (alleen gepubliceerd), 'Doorgaande lijn"],
      "stdout_has": ["0 passed, 5 failed\n"]},
+    # in English, in full
+    {"args": ["--locale", "en", "check", EXAMPLE], "exit": 1,
+     "stdout_has": ["'Aanpak thuiszitters': the counts per level add up to 39, but n = 40",
+                    "'Doorgaande lijn po-vo': published 30% for 'globaal', but 14 of 40 is 35%",
+                    "published at least 'globaal': 70%, but the counts give 26 of 40 (65%)",
+                    "(sector po): the counts per level add up to 18, but n = 19",
+                    "the shares add up to 97%, not 100%"],
+     "stdout_lacks": ["gepubliceerd", "tellen op"]},
 ]
