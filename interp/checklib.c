@@ -35,9 +35,21 @@ static bool at_end(const Scan *s) {
   return s->tok.type == TK_EOF || s->tok.type == TK_ERROR;
 }
 
-/* Does token t (a name or a string) spell key? */
+/* Is token t a word: a name, or a keyword written as a record key ({from:
+** 1, to: 2, unit: "x"})? */
+static bool is_word(const char *src, Token t) {
+  if (t.type == TK_NAME) return true;
+  if (t.span.len == 0) return false;
+  for (uint32_t i = 0; i < t.span.len; i++) {
+    char c = src[t.span.off + i];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
+  }
+  return true;
+}
+
+/* Does token t (a name, a keyword, a number or a string) spell key? */
 static bool spells(const char *src, Token t, ObjString *key) {
-  if (t.type == TK_NAME || t.type == TK_NUMBER) /* {4: 4}: the number as written */
+  if (is_word(src, t) || t.type == TK_NUMBER) /* {4: 4}: the number as written */
     return t.span.len == key->len && memcmp(src + t.span.off, key->chars, key->len) == 0;
   char text[512]; /* the unescaped text is never longer than the source */
   if (t.type != TK_STRING || t.span.len < 2 || t.span.len - 2 > sizeof text) return false;
@@ -79,7 +91,7 @@ static bool find_item(Scan *s, const char *src, int depth, Value key, Span *wher
         }
         item_start = false;
       } else if (IS_STRING(key) &&
-                 (s->tok.type == TK_NAME || s->tok.type == TK_STRING || s->tok.type == TK_NUMBER) &&
+                 (is_word(src, s->tok) || s->tok.type == TK_STRING || s->tok.type == TK_NUMBER) &&
                  spells(src, s->tok, AS_STRING(key))) {
         uint32_t from = s->tok.span.off;
         advance(s);

@@ -41,6 +41,14 @@ CASES = [
                " the data give 11 of 40.\"}, {\"where\": \"tests/check/consistent.kader:3:7\","
                " \"kind\": \"claim\", \"ok\": true, \"message\": \"claim '27,5%': the data give"
                " 27,50% (11 of 40).\"}], \"passed\": 2, \"failed\": 0}\n"},
+    # a series: its published total and change that contradict the table
+    {"args": ["check", "tests/check/series.kader"], "exit": 1,
+     "stdout": "tests/check/series.kader:3:8: Thuiszitters, 2023: gepubliceerd totaal 440,"
+               " maar de 2 waarden tellen op tot 430\n"
+               "tests/check/series.kader:3:8: Thuiszitters, Zuid, 2019 → 2023: gepubliceerd"
+               " 'bijna een kwart hoger' (een stijging), maar het daalde: van 80 naar 60"
+               " (-20, -25,0%)\n"
+               "0 passed, 2 failed\n"},
     # a model that stops is a failure at its location
     {"args": ["check", "tests/expect/within_units_mismatch.kader"], "exit": 1,
      "stdout": "tests/expect/within_units_mismatch.kader:2:1: the model stopped: cannot"
