@@ -4,7 +4,8 @@
 ** Every allocation that grows with what a model does goes through
 ** kd_realloc, which counts bytes against the memory limit and collects when
 ** the count passes a threshold (or on every allocation in stress mode,
-** KADER_GC_STRESS=1, which flushes out values that were not kept reachable).
+** KADER_GC_STRESS=1 after the standard library is loaded, =full from the
+** start, which flushes out values that were not kept reachable).
 ** Allocation failure raises "out of memory" instead of returning NULL.
 **
 ** Besides the heap there is scratch memory: buffers that C code builds

@@ -43,6 +43,12 @@ enum {
   KADER_ALLOW_WRITE = 8    /* write files outside the output directory */
 };
 
+/* Stress modes of KaderConfig.gc_stress: a collection on every allocation
+** of the program (the standard library, the same in every run, loads
+** without), or on every allocation from the first (KADER_GC_STRESS=full). */
+#define KADER_GC_STRESS_PROGRAM 1
+#define KADER_GC_STRESS_FULL 2
+
 typedef struct {
   const char *locale;      /* "nl" (default) or "en" */
   unsigned allow;          /* KADER_ALLOW_… bits */
@@ -50,7 +56,8 @@ typedef struct {
   const char *write_dir;   /* with KADER_ALLOW_WRITE: only under this
                               directory (NULL: anywhere) */
   int sandbox;             /* reading is limited to the model's directory */
-  int gc_stress;           /* collect garbage on every allocation (testing) */
+  int gc_stress;           /* collect garbage on every allocation (testing):
+                              KADER_GC_STRESS_PROGRAM or _FULL, 0 for none */
   int repl;                /* REPL mode: globals may be redefined */
   KaderWriteFn write;      /* program output; NULL = stdout */
   void *write_userdata;

@@ -19,7 +19,10 @@ void kader_config_init(KaderConfig *c) {
   memset(c, 0, sizeof *c);
   c->locale = NULL; /* nl, unless the host asks for another */
   const char *stress = getenv("KADER_GC_STRESS");
-  c->gc_stress = stress && *stress && strcmp(stress, "0") != 0;
+  /* "full": from the first allocation; any other value but "0": once the
+  ** standard library is loaded */
+  if (stress && strcmp(stress, "full") == 0) c->gc_stress = KADER_GC_STRESS_FULL;
+  else c->gc_stress = stress && *stress && strcmp(stress, "0") != 0 ? KADER_GC_STRESS_PROGRAM : 0;
 }
 
 uint32_t kd_global_slot(KaderState *K, ObjString *name) {

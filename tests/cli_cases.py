@@ -3,8 +3,8 @@
 args: the arguments (KADER stands for the interpreter's path); stdin: text
 piped in (otherwise stdin is empty); exit: the expected exit code (0);
 stdout: the exact output; stdout_has / stderr_has: texts that must appear;
-stdout_lacks: texts that must not; tty: run on a pseudo-terminal (stdout
-and stderr together), with env: extra environment variables;
+stdout_lacks: texts that must not; env: extra environment variables; tty:
+run on a pseudo-terminal (stdout and stderr together);
 stdout_file / stderr_file: a golden file the output must equal byte for byte
 (regenerate one with the command in its case after checking the change).
 Run by tests/run.py, which counts each case as one test.
@@ -104,6 +104,10 @@ CASES = [
     {"args": ["--locale", "en", "examples/provincie.kader"],
      "stdout_file": "tests/golden/provincie.en.txt"},
     # colour only on a terminal, and never with NO_COLOR
+    # the standard library's load under a collection on every allocation
+    # (KADER_GC_STRESS=1 loads it without, for speed; this case covers it)
+    {"args": ["examples/provincie.kader"], "env": {"KADER_GC_STRESS": "full"},
+     "stdout_file": "tests/golden/provincie.txt", "stderr_file": "tests/golden/provincie.stderr"},
     {"args": ["examples/provincie.kader"], "tty": True,
      "stdout_has": ["\x1b[31mrood\x1b[0m", "\x1b[1mKosten\x1b[0m"]},
     {"args": ["examples/provincie.kader"], "tty": True, "env": {"NO_COLOR": "1"},

@@ -524,8 +524,12 @@ def run_cli_case(kader, case, verbose, build="build"):
         code, out = run_on_terminal(argv, case.get("env", {}))
         err, timed_out = "", False
     else:
+        env = None
+        if "env" in case:
+            env = dict(os.environ)
+            env.update(case["env"])
         code, out, err, timed_out = run_process(
-            argv, stdin=stdin.encode() if stdin is not None else None)
+            argv, env=env, stdin=stdin.encode() if stdin is not None else None)
     if "command" in case:
         name = "cli: " + " ".join(argv)
     else:

@@ -139,6 +139,37 @@ static void test_config_defaults(void **state) {
   assert_null(kader_new(&c));
 }
 
+/* KADER_GC_STRESS: "full" from the first allocation, another value but
+** "0" once the standard library is loaded; the environment as it was is
+** put back (the suite may run under either). */
+static void test_gc_stress_modes(void **state) {
+  (void)state;
+  const char *was = getenv("KADER_GC_STRESS");
+  char *saved = was ? strdup(was) : NULL;
+  const struct { const char *env; int mode; } cases[] = {
+    {"full", KADER_GC_STRESS_FULL}, {"1", KADER_GC_STRESS_PROGRAM},
+    {"yes", KADER_GC_STRESS_PROGRAM}, {"0", 0}, {"", 0},
+  };
+  KaderConfig c;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    setenv("KADER_GC_STRESS", cases[i].env, 1);
+    kader_config_init(&c);
+    assert_int_equal(c.gc_stress, cases[i].mode);
+  }
+  unsetenv("KADER_GC_STRESS");
+  kader_config_init(&c);
+  assert_int_equal(c.gc_stress, 0);
+  /* a state under full stress runs a program */
+  c.gc_stress = KADER_GC_STRESS_FULL;
+  KaderState *K = kader_new(&c);
+  assert_non_null(K);
+  keep_state(K);
+  const char *program = "let x = [1, 2, 3]\nassert(len(x) == 3)";
+  assert_int_equal(kader_run_string(K, "<stress>", program, strlen(program)), KADER_OK);
+  free_state(K);
+  if (saved) { setenv("KADER_GC_STRESS", saved, 1); free(saved); }
+}
+
 static void test_locale(void **state) {
   (void)state;
   Sink out = {{0}, 0}, err = {{0}, 0};
@@ -1779,6 +1810,7 @@ static void test_lint_string(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_teardown(test_config_defaults, teardown),
+    cmocka_unit_test_teardown(test_gc_stress_modes, teardown),
     cmocka_unit_test_teardown(test_locale, teardown),
     cmocka_unit_test_teardown(test_run_string_and_last_error, teardown),
     cmocka_unit_test_teardown(test_error_parts, teardown),
