@@ -15,8 +15,10 @@
 ** fresh state costs far more than reading a claim).
 **
 ** What must hold: check_claim returns a result and never stops with an
-** error, its status is one of the four, ok is true exactly when the claim is
-** consistent, and the message quotes the text as it was given.
+** error, its status is one of the five (consistent, imprecise,
+** inconsistent, impossible, unreadable: the value is never a range, so
+** never "possible"), ok is true exactly when the claim is consistent, and
+** the message quotes the text as it was given.
 */
 #include <stdint.h>
 #include <string.h>
@@ -78,8 +80,8 @@ static const char *text_field(KaderState *K, const char *name, size_t *len) {
 }
 
 static void check_result(KaderState *K, const char *label, size_t label_len) {
-  static const char *const statuses[] = {"consistent", "inconsistent", "impossible",
-                                         "unreadable"};
+  static const char *const statuses[] = {"consistent", "imprecise", "inconsistent",
+                                         "impossible", "unreadable"};
   if (kader_type(K, -1) != KADER_TRECORD) fuzz_fail("check_claim did not return a record");
   size_t len;
   const char *status = text_field(K, "status", &len);
