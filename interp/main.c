@@ -25,6 +25,10 @@ static const char *usage_text =
     "                                        statements\n"
     "       kader [options] check [FILES|DIRS] check claims and the data, and find\n"
     "                                        mistakes without running\n"
+    "       kader [options] claims REPORT [--out FILE]  find the statements with\n"
+    "                                        numbers in a report (text, Markdown or\n"
+    "                                        PDF), check them against the text's own\n"
+    "                                        numbers, write them as claims (--out)\n"
     "       kader fmt [--check] FILES        rewrite models in the canonical layout\n"
     "       kader [options] compare FILE     every scenario of the model side by side\n"
     "       kader                            interactive (on a terminal)\n"
@@ -293,6 +297,8 @@ int main(int argc, char **argv) {
       return kd_cli_test(&config, argc - i - 1, argv + i + 1);
     } else if (strcmp(a, "check") == 0) {
       return kd_cli_check(&config, argc - i - 1, argv + i + 1);
+    } else if (strcmp(a, "claims") == 0) {
+      return kd_cli_claims(&config, argc - i - 1, argv + i + 1);
     } else if (strcmp(a, "fmt") == 0) {
       return kd_cli_fmt(&config, argc - i - 1, argv + i + 1);
     } else if (a[0] == '-' && a[1] != '\0') {
