@@ -170,8 +170,9 @@ static char *report_text(const char *path, size_t *len) {
 }
 
 /* Each phrase on top of the stack's list through read_quantity: its
-** reading, or the reader's words for why it cannot read it (unread). */
-static void read_phrases(KaderState *K) {
+** reading, or the reader's words for why it cannot read it (unread; the
+** diagnostic it wrote into err is not shown: the report lists it). */
+static void read_phrases(KaderState *K, KdCliText *err) {
   kader_get_field(K, -1, "phrases");
   size_t n = kader_len(K, -1);
   int reader = kader_get_global(K, "read_quantity") == KADER_TFUNCTION;
@@ -187,6 +188,7 @@ static void read_phrases(KaderState *K) {
       kader_push_string(K, msg ? msg : "an error", msg ? strlen(msg) : 8);
       kader_set_field(K, -1, "unread");
     }
+    err->len = 0;
     kader_pop(K, 1);
   }
   kader_pop(K, 1);                     /* the phrases */
@@ -271,6 +273,11 @@ int kd_cli_claims(KaderConfig *config, int argc, char **argv) {
   size_t len = 0;
   char *text = report_text(report, &len);
   if (!text) return 2;
+  /* diagnostics into err, shown only when a step fails (the reader's
+  ** errors are listed in the report instead) */
+  KdCliText err = {0};
+  c.write_error = kd_cli_text_write;
+  c.error_userdata = &err;
   KaderState *K = kader_new(&c);
   if (!K) {
     free(text);
@@ -284,7 +291,7 @@ int kd_cli_claims(KaderConfig *config, int argc, char **argv) {
   kader_push_string(K, name, strlen(name));
   free(text);
   if (kader_call(K, 2) != KADER_OK) goto done;   /* the library said why */
-  read_phrases(K);
+  read_phrases(K, &err);
   kader_set_global(K, "_claims_found");
   if (out && write_claims(K, out) != 0) goto done;
   if (call_with_found(K, "claims_text_report") != KADER_OK) goto done;
@@ -292,6 +299,8 @@ int kd_cli_claims(KaderConfig *config, int argc, char **argv) {
   kader_pop(K, 1);
 done:
   fflush(stdout);
+  if (status == 2 && err.len) fwrite(err.s, 1, err.len, stderr);
+  kd_cli_text_free(&err);
   kader_free(K);
   return status;
 }
