@@ -137,6 +137,22 @@ static char *pdf_text(const char *path, size_t *len) {
   return text;
 }
 
+/* The offset of the first byte that is not valid UTF-8, or -1. */
+static long utf8_error(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || (len == 2 && c < 0xC2) || (len == 4 && c > 0xF4) || i + len > n) return (long)i;
+    for (size_t k = 1; k < len; k++)
+      if ((s[i + k] & 0xC0) != 0x80) return (long)i;
+    if (len == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0))) return (long)i;
+    if (len == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90))) return (long)i;
+    i += len;
+  }
+  return -1;
+}
+
 /* The report's text; NULL after saying why. */
 static char *report_text(const char *path, size_t *len) {
   struct stat st;
@@ -163,6 +179,14 @@ static char *report_text(const char *path, size_t *len) {
   }
   if (memchr(text, '\0', *len)) {
     fprintf(stderr, "kader claims: %s is not a text file (give a report as text, Markdown or PDF)\n", path);
+    free(text);
+    return NULL;
+  }
+  long bad = utf8_error((const unsigned char *)text, *len);
+  if (bad >= 0) {
+    /* a report saved as Windows-1252 or Latin-1: say so rather than guess */
+    fprintf(stderr, "kader claims: %s is not UTF-8 text (byte %ld is not UTF-8); convert it "
+            "first, e.g. iconv -f windows-1252 -t utf-8 %s\n", path, bad + 1, path);
     free(text);
     return NULL;
   }

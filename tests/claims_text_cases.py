@@ -89,6 +89,11 @@ CASES = [
     {"command": ["sh", "-c", "printf 'a\\000b 12%%' > BUILD/claims-binary.txt && "
                  "KADER claims BUILD/claims-binary.txt"], "exit": 2,
      "stderr_has": ["is not a text file (give a report as text, Markdown or PDF)"]},
+    # a report in Windows-1252 is not read as if it were UTF-8
+    {"command": ["sh", "-c", "printf 'Ruim 50%% van de caf\\351s.\\n' > BUILD/claims-latin1.txt && "
+                 "KADER claims BUILD/claims-latin1.txt"], "exit": 2,
+     "stderr_has": ["claims-latin1.txt is not UTF-8 text (byte 20 is not UTF-8); convert it "
+                    "first, e.g. iconv -f windows-1252 -t utf-8 "]},
     {"args": ["claims", "--help"], "stdout_has": ["usage: kader claims REPORT [--out FILE]"]},
     {"args": ["--help"], "stdout_has": ["claims REPORT [--out FILE]"]},
 ]
