@@ -11,7 +11,8 @@
 ** each finding a failure too; a model with a syntax error is not run, as
 ** the error is all running it would say. "N passed, N failed" ends the
 ** output; the exit status is 1 when a claim or a check failed, so a
-** repository's CI can run it.
+** repository's CI can run it. A claim whose phrase is only imprecise (see
+** check_claim) is a note that passes, unless --strict is given.
 */
 #define _XOPEN_SOURCE 700
 #include <stdio.h>
@@ -23,12 +24,15 @@
 typedef struct {
   int passed, failed;
   int json, first;   /* JSON: whether the next item is the first */
+  int strict;        /* --strict: an imprecise claim fails too */
 } Tally;
 
 /* A passing result can still be a note the reader must see: a claim that
-** the data allow but cannot confirm (only bounds are known). */
-static void emit(Tally *t, const char *where, const char *kind, int ok, int note,
-                 const char *message) {
+** the data allow but cannot confirm (only bounds are known), or one whose
+** phrase is imprecise (outside its strict reading, inside its loose one).
+** status: the claim's status for JSON, or NULL. */
+static void emit_status(Tally *t, const char *where, const char *kind, int ok, int note,
+                        const char *status, const char *message) {
   if (ok) t->passed++;
   else t->failed++;
   if (t->json) {
@@ -40,6 +44,10 @@ static void emit(Tally *t, const char *where, const char *kind, int ok, int note
     if (note) printf("\"note\": true, ");
     printf("\"message\": ");
     kd_cli_json_string(stdout, message);
+    if (status && *status) {
+      printf(", \"status\": ");
+      kd_cli_json_string(stdout, status);
+    }
     printf("}");
     t->first = 0;
   } else if (!ok || note) {
@@ -47,6 +55,11 @@ static void emit(Tally *t, const char *where, const char *kind, int ok, int note
     if (*where) printf("%s: %s%s\n", where, label, message);
     else printf("%s%s\n", label, message);
   }
+}
+
+static void emit(Tally *t, const char *where, const char *kind, int ok, int note,
+                 const char *message) {
+  emit_status(t, where, kind, ok, note, NULL, message);
 }
 
 /* A model that could not run, or whose checks could not: one failure. */
@@ -70,7 +83,8 @@ static const char *field_text(KaderState *K, int index, const char *name) {
   return s ? s : "";
 }
 
-/* Lists the result record {where, ok, kind, message} on top of the stack. */
+/* Lists the result record {where, ok, kind, message, status} on top of
+** the stack. An imprecise claim passes as a note, and fails with --strict. */
 static void emit_result(KaderState *K, Tally *t) {
   kader_get_field(K, -1, "ok");
   int ok = kader_to_bool(K, -1);
@@ -78,8 +92,13 @@ static void emit_result(KaderState *K, Tally *t) {
   kader_get_field(K, -1, "note");
   int note = kader_to_bool(K, -1);
   kader_pop(K, 1);
-  emit(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok, note,
-       field_text(K, -1, "message"));
+  const char *status = field_text(K, -1, "status");
+  if (t->strict && strcmp(status, "imprecise") == 0) {
+    ok = 0;
+    note = 0;
+  }
+  emit_status(t, field_text(K, -1, "where"), field_text(K, -1, "kind"), ok, note, status,
+              field_text(K, -1, "message"));
 }
 
 /* Calls global fn with item i of the list on top of the stack; KADER_OK
@@ -201,10 +220,20 @@ static void check_one(KaderConfig *base, const char *path, int module, Tally *t)
 }
 
 int kd_cli_check(KaderConfig *config, int argc, char **argv) {
+  /* --strict (anywhere among the paths): imprecise claims fail too */
+  int strict = 0, nargs = 0;
+  char **args = malloc(sizeof *args * (size_t)(argc + 1));
+  if (!args) return 2;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--strict") == 0) strict = 1;
+    else args[nargs++] = argv[i];
+  }
+  args[nargs] = NULL;
   int npaths = 0;
-  char **paths = kd_cli_collect(argc, argv, ".kader", &npaths);
+  char **paths = kd_cli_collect(nargs, args, ".kader", &npaths);
+  free(args);
   if (!paths) return 2;
-  Tally t = {0, 0, config->format && strcmp(config->format, "json") == 0, 1};
+  Tally t = {0, 0, config->format && strcmp(config->format, "json") == 0, 1, strict};
   if (t.json) printf("{\"results\": [");
   PathSet imported = {0};
   for (int i = 0; i < npaths; i++) kader_lint_imports(paths[i], add_imported, &imported);

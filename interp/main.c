@@ -23,8 +23,10 @@ static const char *usage_text =
     "       kader [options] run PAPER.md     run a literate model, write PAPER.out.md\n"
     "       kader [options] test [FILES|DIRS]  run models and check their expect\n"
     "                                        statements\n"
-    "       kader [options] check [FILES|DIRS] check claims and the data, and find\n"
-    "                                        mistakes without running\n"
+    "       kader [options] check [--strict] [FILES|DIRS]\n"
+    "                                        check claims and the data, and find\n"
+    "                                        mistakes without running; --strict\n"
+    "                                        fails imprecise claims too\n"
     "       kader [options] claims REPORT [--out FILE]  find the statements with\n"
     "                                        numbers in a report (text, Markdown or\n"
     "                                        PDF), check them against the text's own\n"
@@ -224,6 +226,7 @@ int main(int argc, char **argv) {
   int nsets = 0;
   bool compare = false;
   int stay = 0; /* -i: interactive after running the file */
+  int strict = 0; /* --strict before check: imprecise claims fail */
   int i = 1;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -295,8 +298,18 @@ int main(int argc, char **argv) {
       compare = true;
     } else if (strcmp(a, "test") == 0) {
       return kd_cli_test(&config, argc - i - 1, argv + i + 1);
+    } else if (strcmp(a, "--strict") == 0) {
+      strict = 1;
     } else if (strcmp(a, "check") == 0) {
-      return kd_cli_check(&config, argc - i - 1, argv + i + 1);
+      if (!strict) return kd_cli_check(&config, argc - i - 1, argv + i + 1);
+      /* --strict given before check: hand it on with the paths */
+      char **rest = malloc(sizeof *rest * (size_t)(argc - i + 1));
+      if (!rest) return 2;
+      rest[0] = "--strict";
+      for (int j = i + 1; j < argc; j++) rest[j - i] = argv[j];
+      int status = kd_cli_check(&config, argc - i, rest);
+      free(rest);
+      return status;
     } else if (strcmp(a, "claims") == 0) {
       return kd_cli_claims(&config, argc - i - 1, argv + i + 1);
     } else if (strcmp(a, "fmt") == 0) {

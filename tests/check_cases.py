@@ -38,9 +38,36 @@ CASES = [
     {"args": ["--format", "json", "check", "tests/check/consistent.kader"],
      "stdout": "{\"results\": [{\"where\": \"tests/check/consistent.kader:2:7\", \"kind\":"
                " \"claim\", \"ok\": true, \"message\": \"claim 'elf van de veertig' (r. 3):"
-               " the data give 11 of 40.\"}, {\"where\": \"tests/check/consistent.kader:3:7\","
+               " the data give 11 of 40.\", \"status\": \"consistent\"}, {\"where\":"
+               " \"tests/check/consistent.kader:3:7\","
                " \"kind\": \"claim\", \"ok\": true, \"message\": \"claim '27,5%': the data give"
-               " 27,50% (11 of 40).\"}], \"passed\": 2, \"failed\": 0}\n"},
+               " 27,50% (11 of 40).\", \"status\": \"consistent\"}], \"passed\": 2, \"failed\": 0}\n"},
+    # severity: an imprecise phrase is a note that passes; --strict fails it
+    {"args": ["check", "tests/check/imprecise.kader"],
+     "stdout": "tests/check/imprecise.kader:2:7: note: claim 'de helft van de scholen' (p. 3):"
+               " imprecise: 'de helft' means at least 49,5% and less than 50,5%, and the data"
+               " give 47,2%, within only its loose reading 45% to 55%.\n"
+               "2 passed, 0 failed\n"},
+    {"args": ["check", "--strict", "tests/check/imprecise.kader"], "exit": 1,
+     "stdout": "tests/check/imprecise.kader:2:7: claim 'de helft van de scholen' (p. 3):"
+               " imprecise: 'de helft' means at least 49,5% and less than 50,5%, and the data"
+               " give 47,2%, within only its loose reading 45% to 55%.\n"
+               "1 passed, 1 failed\n"},
+    {"args": ["--strict", "check", "tests/check/imprecise.kader"], "exit": 1,
+     "stdout_has": ["1 passed, 1 failed\n"]},
+    {"args": ["check", "tests/check/severity.kader"], "exit": 1,
+     "stdout": "tests/check/severity.kader:3:7: note: claim 'de helft' (p. 3): imprecise: 'de"
+               " helft' means at least 49,5% and less than 50,5%, and the data give 47,2%,"
+               " within only its loose reading 45% to 55%.\n"
+               "tests/check/severity.kader:5:7: claim 'drie op de tien ouders' (p. 5): the data"
+               " give 40,0%, outside 29,5% to 30,5% (and every reasonable reading, 27% to 33%).\n"
+               "2 passed, 1 failed\n"},
+    {"args": ["--format", "json", "check", "--strict", "tests/check/severity.kader"], "exit": 1,
+     "stdout_has": ['"ok": false, "message": "claim \'de helft\' (p. 3): imprecise:',
+                    '"status": "imprecise"}', '"status": "inconsistent"}',
+                    '"passed": 1, "failed": 2}']},
+    {"args": ["--format", "json", "check", "tests/check/severity.kader"], "exit": 1,
+     "stdout_has": ['"ok": true, "note": true, "message": "claim \'de helft\' (p. 3): imprecise:']},
     # a series: its published total and change that contradict the table
     {"args": ["check", "tests/check/series.kader"], "exit": 1,
      "stdout": "tests/check/series.kader:3:8: Thuiszitters, 2023: gepubliceerd totaal 440,"
