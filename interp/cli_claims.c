@@ -116,13 +116,19 @@ static char *pdf_text(const char *path, size_t *len) {
   close(out[1]);
   close(err[1]);
   char *text = read_fd(out[0], len);
+  close(out[0]);   /* before waiting: a text too large to keep stops pdftotext (SIGPIPE) */
   size_t elen = 0;
   char *why = read_fd(err[0], &elen);
-  close(out[0]);
   close(err[0]);
   int status = 0;
   waitpid(pid, &status, 0);
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (!text && code == 0) {
+    fprintf(stderr, "kader claims: the text of the PDF %s is larger than 64 MB, or there was no "
+            "memory for it\n", path);
+    free(why);
+    return NULL;
+  }
   if (code != 0 || !text) {
     /* pdftotext's own first line says what was wrong with the file */
     char *nl = why ? strchr(why, '\n') : NULL;
