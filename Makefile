@@ -30,12 +30,14 @@ PREFIX ?= /usr/local
 # the one version number, from the public header
 VERSION = $(shell sed -n 's/^\#define KADER_VERSION "\(.*\)"/\1/p' interp/kader.h)
 
-DEP_COMMANDS := pkg-config python3 localedef
+# pdftotext (poppler-utils): `kader claims` reads PDF reports with it (the
+# program runs without it and says how to install it; the tests need it)
+DEP_COMMANDS := pkg-config python3 localedef pdftotext
 DEP_MODULES := libpcre2-8 readline libffi cmocka gsl
 # locales: the sources of nl_NL, from which the tests generate a Dutch C
 # locale (tests/unit/test_locale.c)
 DEP_FILES := /usr/share/i18n/locales/nl_NL
-APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev libgsl-dev locales
+APT_PACKAGES := pkg-config python3 libpcre2-dev libreadline-dev libffi-dev libcmocka-dev libgsl-dev locales poppler-utils
 # CC=clang (or clang-14 …): the compiler is a dependency too, from the
 # Debian package of the same name
 IS_CLANG := $(filter clang%,$(notdir $(CC)))

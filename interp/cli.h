@@ -4,6 +4,8 @@
 **
 **   kader test [FILES|DIRS]     cli_test.c   run models and their expectations
 **   kader check [FILES|DIRS]    cli_check.c  claims, structural and static checks
+**   kader claims REPORT         cli_claims.c statements with numbers in a report's
+**                                            text (stdlib/claimtext.kader does the work)
 **   kader fmt [--check] FILES   cli_fmt.c    canonical layout (fmt.c does the work)
 **
 ** Each gets the options given before the subcommand (config) and the
@@ -40,5 +42,6 @@ void kd_cli_capture(KaderConfig *c, KdCliText *out, KdCliText *err);
 int kd_cli_test(KaderConfig *config, int argc, char **argv);
 int kd_cli_check(KaderConfig *config, int argc, char **argv);
 int kd_cli_fmt(KaderConfig *config, int argc, char **argv);
+int kd_cli_claims(KaderConfig *config, int argc, char **argv);
 
 #endif

@@ -27,6 +27,10 @@ static const char *usage_text =
     "                                        check claims and the data, and find\n"
     "                                        mistakes without running; --strict\n"
     "                                        fails imprecise claims too\n"
+    "       kader [options] claims REPORT [--out FILE]  find the statements with\n"
+    "                                        numbers in a report (text, Markdown or\n"
+    "                                        PDF), check them against the text's own\n"
+    "                                        numbers, write them as claims (--out)\n"
     "       kader fmt [--check] FILES        rewrite models in the canonical layout\n"
     "       kader [options] compare FILE     every scenario of the model side by side\n"
     "       kader                            interactive (on a terminal)\n"
@@ -306,6 +310,8 @@ int main(int argc, char **argv) {
       int status = kd_cli_check(&config, argc - i, rest);
       free(rest);
       return status;
+    } else if (strcmp(a, "claims") == 0) {
+      return kd_cli_claims(&config, argc - i - 1, argv + i + 1);
     } else if (strcmp(a, "fmt") == 0) {
       return kd_cli_fmt(&config, argc - i - 1, argv + i + 1);
     } else if (a[0] == '-' && a[1] != '\0') {
