@@ -31,14 +31,14 @@ CASES = [
     {"command": ["sh", "-c", "KADER claims " + REPORT + " --out BUILD/claims-check.kader "
                  ">/dev/null; KADER check BUILD/claims-check.kader"],
      "exit": 1, "stdout_has": [
-         "claims-check.kader:8:68: deze bewering (r. 9) is nog niet gekoppeld aan een waarde "
-         "van het model: vervang unlinked(\"r. 9\") door die waarde",
+         "claims-check.kader:8:7: claim '152 samenwerkingsverbanden' (r. 9): nog niet gekoppeld "
+         "aan een waarde van het model: vervang unlinked(\"r. 9\") door die waarde.",
          "\n0 passed, "]},
     {"command": ["sh", "-c", "KADER claims " + REPORT + " --out BUILD/claims-check-en.kader "
                  ">/dev/null; KADER --locale en check BUILD/claims-check-en.kader"],
      "exit": 1, "stdout_has": [
-         "this claim (r. 57) is not linked to a value of the model yet: replace "
-         "unlinked(\"r. 57\") by that value"]},
+         "(r. 57): not linked to a value of the model yet: replace "
+         "unlinked(\"r. 57\") by that value."]},
     # a text whose numbers agree: exit 0, and the coverage still says what
     # was not checked
     {"command": ["sh", "-c", "printf 'Er zijn 80 besturen, waarvan 30 eenpitters en 50 met meer "
