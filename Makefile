@@ -10,7 +10,9 @@
 #   make fuzz               build the libFuzzer targets (tests/fuzz/) with clang in
 #                           build/fuzz/ and run each for FUZZ_SECONDS (60; 0: only
 #                           build and seed); FUZZ_TARGETS=csv runs only some
-#   make bench              benchmarks against Lua 5.4 and Python 3
+#   make bench              benchmarks against Lua 5.4 and Python 3, and the
+#                           survey benchmark against R and pandas (issue 17;
+#                           SURVEY_ROWS=100k,1M,10M adds 10M rows)
 #   make install            into PREFIX (/usr/local); DESTDIR is honoured
 #   make deps               check the build dependencies (as root: install)
 #   make clean
@@ -241,6 +243,11 @@ inner-fuzz: $(FUZZ_BINS)
 	  $(PYTHON) tests/fuzz/run.py $(B) $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
 	fi
 
+# the sizes of the survey benchmark; `make bench SURVEY_ROWS=100k,1M,10M`
+# adds the 10M rows of issue 17 (about 660 MB of CSV)
+SURVEY_ROWS ?= 100k,1M
+SURVEY_BENCH_PACKAGES := r-base-core r-cran-data.table python3-pandas
+
 inner-bench: $(KADER_BIN)
 	@if ! command -v lua5.4 >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -265,7 +272,27 @@ inner-bench: $(KADER_BIN)
 	    echo "npm is missing (apt-get install nodejs npm): the Squiggle column is skipped"; \
 	  fi; \
 	fi
-	$(PYTHON) tests/bench/run.py
+	@# the survey benchmark (issue 17): R (read.csv + aggregate, data.table
+	@# fread) and pandas from Debian; /usr/bin/python3 is the one that gets
+	@# python3-pandas, whichever python3 comes first on the PATH
+	@if ! command -v Rscript >/dev/null 2>&1 || \
+	   ! Rscript --vanilla -e 'quit(status = if (requireNamespace("data.table", quietly = TRUE)) 0 else 1)' >/dev/null 2>&1 || \
+	   ! { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1; }; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SURVEY_BENCH_PACKAGES); \
+	  else \
+	    echo "R, data.table or pandas is missing (their survey rows are skipped);"; \
+	    echo "install them with:"; \
+	    echo "  sudo apt-get install -y $(SURVEY_BENCH_PACKAGES)"; \
+	  fi; \
+	fi
+	@status=0; \
+	echo "$(PYTHON) tests/bench/run.py"; \
+	$(PYTHON) tests/bench/run.py || status=1; \
+	echo; \
+	echo "$(PYTHON) tests/bench/survey/run.py --rows $(SURVEY_ROWS)"; \
+	$(PYTHON) tests/bench/survey/run.py --rows $(SURVEY_ROWS) || status=1; \
+	exit $$status
 
 # kader.pc: the library is static, so what it links against is in Requires
 # and Libs (not .private): `pkg-config --cflags --libs kader` is enough.

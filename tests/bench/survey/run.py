@@ -309,9 +309,9 @@ def main():
     print_table(opts, sizes, found, results, sizes_of)
     print_targets(opts, sizes, results)
     print()
-    print("Median of {} runs below 1M rows, {} from 1M on; CPU is user + system "
-          "time, memory the peak resident set, both from the child's rusage."
-          .format(opts.runs or 3, opts.runs or 1))
+    runs = "{} runs".format(opts.runs) if opts.runs else "3 runs below 1M rows, 1 from 1M on"
+    print("Median of {} (each tool in turn); CPU is user + system time, memory the "
+          "peak resident set, both from the child's rusage.".format(runs))
     print("The ratios are Kader's figure over the tool's.")
     print("Machine: {}, {} CPUs ({}).".format(bench.cpu_model(), os.cpu_count(), sys.platform))
     print("Tools: {}.".format(versions(found)))
