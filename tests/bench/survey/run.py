@@ -349,16 +349,18 @@ def print_table(opts, sizes, found, results, sizes_of):
     for rows in sizes:
         k = results.get((rows, "kader"), {})
         k_cpu = k.get("cpu")
+        mark = ""
         if k_cpu is None and k.get("timed_out"):
             guess = extrapolated(results, sizes, rows, "kader")
             k_cpu = guess and guess["cpu"]
+            mark = " (extrapolated)" if guess else ""
         for tool in found:
             r = results.get((rows, tool), {})
             label = "{} ({:.1f} MB)".format(generate.label(rows), sizes_of[rows][1])
             if "cpu" in r:
                 table.append([label, TITLES[tool], "{:.2f}".format(r["cpu"]),
                               "{:.2f}".format(r["wall"]), "{:.0f}".format(r["mb"]),
-                              bench.fmt_ratio(k_cpu, r["cpu"]) if tool != "kader" else "1",
+                              bench.fmt_ratio(k_cpu, r["cpu"]) + mark if tool != "kader" else "1",
                               bench.fmt_ratio(k.get("mb"), r["mb"]) if tool != "kader" else "1"])
             elif r.get("timed_out"):
                 guess = extrapolated(results, sizes, rows, tool)
